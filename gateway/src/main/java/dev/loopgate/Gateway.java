@@ -1,0 +1,171 @@
+package dev.loopgate;
+
+import dev.loopgate.admin.AdminHandler;
+import dev.loopgate.config.ConfigException;
+import dev.loopgate.config.ConfigLoader;
+import dev.loopgate.config.ConfigWatcher;
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.config.ListenAddress;
+import dev.loopgate.proxy.GatewayServer;
+import dev.loopgate.proxy.StartException;
+import dev.loopgate.routing.RouteTable;
+import dev.loopgate.routing.Routes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running gateway: config, routes, the server and the file watcher, assembled and torn down together. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final Routes routes;
+    private final GatewayServer server;
+    private final ConfigWatcher watcher;
+    private final StateDir stateDir;
+
+    private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir) {
+        this.routes = routes;
+        this.server = server;
+        this.watcher = watcher;
+        this.stateDir = stateDir;
+    }
+
+    /** How to start: the config file (or none), listen overrides, and where state goes. */
+    public record Options(Path configFile, String bindOverride, Integer portOverride, StateDir stateDir,
+            Duration watchInterval) {}
+
+    public static Gateway start(Options options) throws ConfigException, StartException {
+        GatewayConfig config = options.configFile() == null ? GatewayConfig.defaults()
+                : ConfigLoader.load(options.configFile());
+        ListenAddress listen = config.listen();
+        if (options.bindOverride() != null) {
+            listen = overrideBind(listen, options.bindOverride());
+        }
+        if (options.portOverride() != null) {
+            listen = listen.withPort(options.portOverride());
+        }
+        Routes routes = new Routes(RouteTable.build(config));
+        GatewayServer server = GatewayServer.start(routes, listen, options.portOverride() == null,
+                new AdminHandler(routes));
+        ConfigWatcher watcher = null;
+        if (options.configFile() != null) {
+            ListenAddress started = listen;
+            watcher = new ConfigWatcher(options.configFile(), ConfigWatcher.read(options.configFile()),
+                    options.watchInterval(), next -> apply(routes, next, started), Gateway::reject).start();
+        }
+        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir());
+        gateway.writeState();
+        return gateway;
+    }
+
+    /** {@code --bind} takes an address ({@code 0.0.0.0}, {@code ::1}) or an address with port ({@code [::1]:8080}). */
+    static ListenAddress overrideBind(ListenAddress listen, String bind) {
+        String b = bind.trim();
+        boolean bracketed = b.startsWith("[");
+        boolean hasPort = bracketed ? b.matches("\\[[^]]+]:\\d+") : b.matches("[^:]*:\\d+");
+        if (hasPort) {
+            return ListenAddress.parse(b);
+        }
+        return listen.withHost(bracketed ? b.substring(1, b.length() - 1) : b);
+    }
+
+    private static void apply(Routes routes, GatewayConfig next, ListenAddress listening) {
+        RouteTable old = routes.current();
+        routes.swap(RouteTable.build(next));
+        Set<String> added = new HashSet<>(next.services().keySet());
+        added.removeAll(old.services().keySet());
+        Set<String> removed = new HashSet<>(old.services().keySet());
+        removed.removeAll(next.services().keySet());
+        log.info("config reloaded from {}: {} service(s){}{}", next.source(), next.services().size(),
+                added.isEmpty() ? "" : ", added " + String.join(", ", added),
+                removed.isEmpty() ? "" : ", removed " + String.join(", ", removed));
+        if (next.listenFromFile() && !next.listen().host().equals(listening.host())
+                || next.listenFromFile() && next.listen().port() != listening.port() && listening.port() != 0) {
+            log.warn("listen changed to {}; restart loopgate to apply it (still listening on {})", next.listen(),
+                    listening);
+        }
+    }
+
+    private static void reject(ConfigException e) {
+        log.error("config not applied, the previous routes keep serving:\n{}", e.getMessage());
+    }
+
+    private void writeState() {
+        if (stateDir == null) {
+            return;
+        }
+        try {
+            stateDir.writeGateway("http://" + hostForUrl() + ":" + port(), adminUrl(), port());
+        } catch (IOException e) {
+            log.warn("cannot write {}: {} (the CLI will need --gateway)", stateDir.gatewayFile(), e.getMessage());
+        }
+    }
+
+    private String hostForUrl() {
+        String host = server.address().getAddress().getHostAddress();
+        if (server.address().getAddress().isAnyLocalAddress()) {
+            return "127.0.0.1";
+        }
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public GatewayServer server() {
+        return server;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    public String adminUrl() {
+        return url(routes.current().config().adminHost(), "/");
+    }
+
+    /** A URL for a host on this gateway, with the port unless it is 80. */
+    public String url(String host, String path) {
+        return "http://" + host + (port() == 80 ? "" : ":" + port()) + path;
+    }
+
+    /** The startup banner: where it listens, the admin URL and every routed URL. */
+    public String banner() {
+        StringBuilder b = new StringBuilder();
+        b.append("loopgate listening on http://").append(hostForUrl()).append(':').append(port())
+                .append(" (").append(server.transportName()).append(")\n");
+        if (server.fallbackNote() != null) {
+            b.append("note: ").append(server.fallbackNote()).append('\n');
+        }
+        GatewayConfig config = routes.current().config();
+        b.append("  config  ").append(config.source()).append('\n');
+        b.append("  admin   ").append(adminUrl()).append('\n');
+        routes.current().urls(port()).forEach((name, urls) -> {
+            for (String u : urls) {
+                b.append(String.format("  %-7s %s -> %s%n", name, u,
+                        String.join(", ", config.services().get(name).backends().stream().map(Object::toString)
+                                .toList())));
+            }
+        });
+        if (config.services().isEmpty()) {
+            b.append("  no services yet: add e.g. 'services: { web: 5173 }' to the config file\n");
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        server.close();
+        if (stateDir != null) {
+            stateDir.removeGateway();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.loopgate;
+
+import dev.loopgate.cli.LoopgateCommand;
+import picocli.CommandLine;
+
+/** The {@code loopgate} command. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(LoopgateCommand.commandLine().execute(args));
+    }
+}

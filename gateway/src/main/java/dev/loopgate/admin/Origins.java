@@ -1,0 +1,25 @@
+package dev.loopgate.admin;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/** Which browser origins may talk to the admin host: only loopback ones (the admin host, localhost, loopback IPs). */
+final class Origins {
+    private Origins() {}
+
+    static boolean isLocal(String origin, String adminHost) {
+        URI uri;
+        try {
+            uri = new URI(origin.trim());
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        if (uri.getHost() == null || !"http".equalsIgnoreCase(uri.getScheme())) {
+            return false;
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        return host.equals(adminHost) || host.equals("localhost") || host.equals("127.0.0.1")
+                || host.equals("[::1]");
+    }
+}

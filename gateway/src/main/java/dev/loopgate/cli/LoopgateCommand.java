@@ -1,0 +1,22 @@
+package dev.loopgate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root command: only a list of subcommands. */
+@Command(name = "loopgate", mixinStandardHelpOptions = true, version = "loopgate 0.1.0",
+        description = "A localhost dev gateway: http://NAME.localhost instead of port numbers.",
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class LoopgateCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new LoopgateCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,217 @@
+package dev.loopgate.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Turns a YAML file into a validated {@link GatewayConfig}, or a {@link ConfigException} listing every problem. */
+public final class ConfigLoader {
+    private static final Set<String> TOP = ordered("listen", "admin", "services", "limits", "timeouts",
+            "trusted_proxies");
+    private static final Set<String> ADMIN = ordered("host");
+    private static final Set<String> LIMITS = ordered("request_line", "headers");
+    private static final Set<String> TIMEOUTS = ordered("connect", "response_headers", "client_headers",
+            "keep_alive", "backend_idle", "shutdown");
+
+    private ConfigLoader() {}
+
+    public static GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw single(file.toString(), "file not found");
+        } catch (IOException e) {
+            throw single(file.toString(), "cannot be read: " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    public static GatewayConfig parse(String text, String source) throws ConfigException {
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(10);
+            root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(List.of(new ConfigException.Problem(source, line, "",
+                    "not valid YAML: " + e.getProblem())));
+        } catch (YAMLException e) {
+            throw single(source, "not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            GatewayConfig d = GatewayConfig.defaults();
+            return new GatewayConfig(d.listen(), false, d.adminHost(), d.services(), d.limits(), d.timeouts(),
+                    d.trustedProxies(), source);
+        }
+        YamlNodes yaml = new YamlNodes(source);
+        GatewayConfig config = new Reader(yaml, source).read(root);
+        if (!yaml.problems().isEmpty()) {
+            List<ConfigException.Problem> problems = new ArrayList<>(yaml.problems());
+            problems.sort(java.util.Comparator.comparingInt(ConfigException.Problem::line));
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static ConfigException single(String source, String message) {
+        return new ConfigException(List.of(new ConfigException.Problem(source, 0, "", message)));
+    }
+
+    private static Set<String> ordered(String... keys) {
+        return new LinkedHashSet<>(List.of(keys));
+    }
+
+    /** One pass over the tree; problems accumulate in {@link YamlNodes} and placeholders keep the walk going. */
+    private static final class Reader {
+        private final YamlNodes yaml;
+        private final String source;
+
+        Reader(YamlNodes yaml, String source) {
+            this.yaml = yaml;
+            this.source = source;
+        }
+
+        GatewayConfig read(Node root) {
+            GatewayConfig d = GatewayConfig.defaults();
+            Map<String, Node> top = yaml.mapping(root, "", TOP);
+            if (top == null) {
+                return d;
+            }
+            ListenAddress listen = d.listen();
+            if (top.containsKey("listen")) {
+                String v = yaml.scalar(top.get("listen"), "listen");
+                if (v != null) {
+                    try {
+                        listen = ListenAddress.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        yaml.problem(top.get("listen"), "listen", e.getMessage());
+                    }
+                }
+            }
+            String adminHost = readAdmin(top.get("admin"), d.adminHost());
+            Limits limits = readLimits(top.get("limits"));
+            Timeouts timeouts = readTimeouts(top.get("timeouts"));
+            List<Cidr> trusted = readTrusted(top.get("trusted_proxies"));
+            Map<String, ServiceConfig> services = new LinkedHashMap<>();
+            if (top.containsKey("services") && !isNull(top.get("services"))) {
+                services = new ServiceReader(yaml).readAll(top.get("services"), adminHost);
+            }
+            return new GatewayConfig(listen, top.containsKey("listen"), adminHost, services, limits, timeouts,
+                    trusted, source);
+        }
+
+        private static boolean isNull(Node node) {
+            return node.getTag().getValue().endsWith(":null");
+        }
+
+        private String readAdmin(Node node, String fallback) {
+            if (node == null) {
+                return fallback;
+            }
+            Map<String, Node> admin = yaml.mapping(node, "admin", ADMIN);
+            if (admin == null || !admin.containsKey("host")) {
+                return fallback;
+            }
+            String v = yaml.scalar(admin.get("host"), "admin.host");
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                String host = Names.checkHostPattern(v);
+                if (host.startsWith("*.")) {
+                    yaml.problem(admin.get("host"), "admin.host", "must be one host name, not a wildcard");
+                    return fallback;
+                }
+                return host;
+            } catch (IllegalArgumentException e) {
+                yaml.problem(admin.get("host"), "admin.host", e.getMessage());
+                return fallback;
+            }
+        }
+
+        private Limits readLimits(Node node) {
+            Limits d = Limits.DEFAULT;
+            if (node == null) {
+                return d;
+            }
+            Map<String, Node> m = yaml.mapping(node, "limits", LIMITS);
+            if (m == null) {
+                return d;
+            }
+            Integer line = m.containsKey("request_line")
+                    ? yaml.size(m.get("request_line"), "limits.request_line", 1024, 1024 * 1024) : null;
+            Integer headers = m.containsKey("headers")
+                    ? yaml.size(m.get("headers"), "limits.headers", 4096, 16 * 1024 * 1024) : null;
+            return new Limits(line == null ? d.maxRequestLine() : line, headers == null ? d.maxHeaderSize() : headers);
+        }
+
+        private Timeouts readTimeouts(Node node) {
+            Timeouts d = Timeouts.DEFAULT;
+            if (node == null) {
+                return d;
+            }
+            Map<String, Node> m = yaml.mapping(node, "timeouts", TIMEOUTS);
+            if (m == null) {
+                return d;
+            }
+            return new Timeouts(
+                    duration(m, "connect", d.connect()),
+                    duration(m, "response_headers", d.responseHeaders()),
+                    duration(m, "client_headers", d.clientHeaders()),
+                    duration(m, "keep_alive", d.keepAlive()),
+                    duration(m, "backend_idle", d.backendIdle()),
+                    duration(m, "shutdown", d.shutdown()));
+        }
+
+        private Duration duration(Map<String, Node> m, String key, Duration fallback) {
+            if (!m.containsKey(key)) {
+                return fallback;
+            }
+            Duration v = yaml.duration(m.get(key), "timeouts." + key);
+            if (v != null && v.isZero()) {
+                yaml.problem(m.get(key), "timeouts." + key, "must be more than 0");
+                return fallback;
+            }
+            return v == null ? fallback : v;
+        }
+
+        private List<Cidr> readTrusted(Node node) {
+            List<Cidr> out = new ArrayList<>();
+            if (node == null) {
+                return out;
+            }
+            List<Node> items = yaml.list(node, "trusted_proxies");
+            for (int i = 0; i < items.size(); i++) {
+                String path = "trusted_proxies[" + i + "]";
+                String v = yaml.scalar(items.get(i), path);
+                if (v == null) {
+                    continue;
+                }
+                try {
+                    out.add(Cidr.parse(v));
+                } catch (IllegalArgumentException e) {
+                    yaml.problem(items.get(i), path, e.getMessage());
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loopgate.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the config file and hands every changed, complete version to {@code onValid} or {@code onInvalid}.
+ * It watches the directory (editors often replace the file rather than write it) and also compares the content at
+ * each poll interval, because file events do not arrive on every file system (bind mounts, network shares).
+ */
+public final class ConfigWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+    /** Editors write in several steps; wait this long after an event for the file to settle. */
+    private static final long SETTLE_MILLIS = 50;
+
+    private final Path file;
+    private final Consumer<GatewayConfig> onValid;
+    private final Consumer<ConfigException> onInvalid;
+    private final Duration pollInterval;
+    private final Thread thread;
+    private volatile boolean closed;
+    private WatchService watcher;
+    private String lastContent;
+
+    public ConfigWatcher(Path file, String currentContent, Duration pollInterval, Consumer<GatewayConfig> onValid,
+            Consumer<ConfigException> onInvalid) {
+        this.file = file.toAbsolutePath();
+        this.lastContent = currentContent;
+        this.pollInterval = pollInterval;
+        this.onValid = onValid;
+        this.onInvalid = onInvalid;
+        this.thread = new Thread(this::run, "loopgate-config-watch");
+        this.thread.setDaemon(true);
+    }
+
+    /** Reads a file as the watcher does, so the caller can hand the starting content to the constructor. */
+    public static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public ConfigWatcher start() {
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.info("file events unavailable for {} ({}); checking every {} ms", file, e.getMessage(),
+                    pollInterval.toMillis());
+            watcher = null;
+        }
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                if (watcher != null) {
+                    var key = watcher.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    if (key != null) {
+                        Thread.sleep(SETTLE_MILLIS);
+                        key.pollEvents();
+                        key.reset();
+                    }
+                } else {
+                    Thread.sleep(pollInterval.toMillis());
+                }
+                check();
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("config watcher: {}", e.toString(), e);
+            }
+        }
+    }
+
+    private void check() {
+        String content = read(file);
+        if (content == null || Objects.equals(content, lastContent)) {
+            return;
+        }
+        lastContent = content;
+        try {
+            onValid.accept(ConfigLoader.parse(content, file.toString()));
+        } catch (ConfigException e) {
+            onInvalid.accept(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                log.debug("closing watcher: {}", e.toString());
+            }
+        }
+    }
+}

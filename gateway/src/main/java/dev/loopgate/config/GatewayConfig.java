@@ -1,0 +1,34 @@
+package dev.loopgate.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole, validated configuration. Immutable: a reload builds a new one and swaps it in.
+ *
+ * @param listenFromFile whether {@code listen} was written in the file (a default port may fall back, a chosen one not)
+ * @param source where it came from, for messages ("built-in defaults" when there is no file)
+ */
+public record GatewayConfig(
+        ListenAddress listen,
+        boolean listenFromFile,
+        String adminHost,
+        Map<String, ServiceConfig> services,
+        Limits limits,
+        Timeouts timeouts,
+        List<Cidr> trustedProxies,
+        String source) {
+
+    public static final String DEFAULT_ADMIN_HOST = "loopgate.localhost";
+
+    public GatewayConfig {
+        services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** The configuration a gateway runs with when there is no file at all: nothing routed yet. */
+    public static GatewayConfig defaults() {
+        return new GatewayConfig(ListenAddress.DEFAULT, false, DEFAULT_ADMIN_HOST, Map.of(), Limits.DEFAULT,
+                Timeouts.DEFAULT, List.of(), "built-in defaults");
+    }
+}

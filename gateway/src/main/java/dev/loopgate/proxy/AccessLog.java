@@ -1,0 +1,81 @@
+package dev.loopgate.proxy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One line per exchange on the {@code loopgate.access} logger: who asked what, where it went, how it ended. */
+final class AccessLog {
+    private static final Logger log = LoggerFactory.getLogger("loopgate.access");
+
+    private AccessLog() {}
+
+    static Entry start(String client, String method, String host, String path) {
+        return new Entry(System.nanoTime(), client, method, host, path);
+    }
+
+    /** What is known about one exchange so far; touched only on its connection's event loop. */
+    static final class Entry {
+        private final long startNanos;
+        private final String client;
+        private final String method;
+        private final String host;
+        private final String path;
+        private String service = "-";
+        private String backend = "-";
+        private int status;
+        private long bytesIn;
+        private long bytesOut;
+        private long connectedNanos;
+        private boolean aborted;
+
+        private Entry(long startNanos, String client, String method, String host, String path) {
+            this.startNanos = startNanos;
+            this.client = client;
+            this.method = method;
+            this.host = host;
+            this.path = path;
+        }
+
+        void service(String name) {
+            service = name;
+        }
+
+        void backend(String id) {
+            backend = id;
+        }
+
+        void connected() {
+            connectedNanos = System.nanoTime();
+        }
+
+        void status(int code) {
+            status = code;
+        }
+
+        int status() {
+            return status;
+        }
+
+        void addBytesIn(long n) {
+            bytesIn += n;
+        }
+
+        void addBytesOut(long n) {
+            bytesOut += n;
+        }
+
+        void aborted() {
+            aborted = true;
+        }
+
+        void write() {
+            if (!log.isInfoEnabled()) {
+                return;
+            }
+            long micros = (System.nanoTime() - startNanos) / 1000;
+            log.info("{} {} {} {} {} {} {} {}ms {}B{}{}", client, method, host, path, status == 0 ? "-" : status,
+                    service, backend, String.format("%.1f", micros / 1000.0), bytesOut,
+                    bytesIn > 0 ? " in=" + bytesIn + "B" : "", aborted ? " aborted" : "");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.loopgate.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a backend connection. While an exchange uses the connection it hands every event to that
+ * exchange; while the connection is parked in a pool, any byte from the backend is unexpected and closes it.
+ */
+final class BackendConnection extends ChannelInboundHandlerAdapter {
+    static final String NAME = "backend";
+    private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
+
+    private Exchange exchange;
+    private BackendPool pool;
+    private String poolKey;
+    private long parkedAt;
+
+    static BackendConnection of(Channel ch) {
+        return (BackendConnection) ch.pipeline().get(NAME);
+    }
+
+    void attach(Exchange e) {
+        exchange = e;
+    }
+
+    void detach() {
+        exchange = null;
+    }
+
+    void park(BackendPool p, String key, long nanos) {
+        exchange = null;
+        pool = p;
+        poolKey = key;
+        parkedAt = nanos;
+    }
+
+    void unpark() {
+        pool = null;
+        poolKey = null;
+    }
+
+    long parkedAt() {
+        return parkedAt;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Exchange e = exchange;
+        if (e != null) {
+            e.onBackendMessage(msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        log.debug("{} backend sent data while idle; closing", ctx.channel());
+        ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null) {
+            e.onBackendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null) {
+            e.onBackendWritabilityChanged();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onBackendClosed(null);
+        }
+        if (pool != null) {
+            pool.forget(poolKey, ctx.channel());
+            pool = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onBackendClosed(cause);
+        } else {
+            log.debug("{} idle backend connection failed: {}", ctx.channel(), cause.toString());
+        }
+        ctx.close();
+    }
+}

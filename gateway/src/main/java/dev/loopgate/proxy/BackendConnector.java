@@ -1,0 +1,171 @@
+package dev.loopgate.proxy;
+
+import dev.loopgate.routing.Backend;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Hands out backend connections on the caller's event loop: an idle pooled one when there is one, else a new one.
+ * A {@code localhost} backend is dialled on 127.0.0.1 and ::1, the one that answered last first.
+ */
+final class BackendConnector {
+    static final String CODEC = "codec";
+
+    private final Transport transport;
+    private final LongSupplier idleTimeoutNanos;
+    private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
+
+    /** What a caller hears back; always on its own event loop. */
+    interface Callback {
+        void connected(Channel ch, boolean reused);
+
+        void failed(Throwable cause);
+    }
+
+    BackendConnector(Transport transport, LongSupplier idleTimeoutNanos) {
+        this.transport = transport;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    void acquire(Backend backend, EventLoop loop, int connectTimeoutMillis, boolean allowPooled, Callback cb) {
+        BackendPool pool = pool(loop);
+        if (allowPooled) {
+            Channel ch = pool.poll(backend.url().authority());
+            if (ch != null) {
+                cb.connected(ch, true);
+                return;
+            }
+        }
+        connect(pool.bootstrap(connectTimeoutMillis), backend, addresses(backend), 0, null, cb);
+    }
+
+    /** Returns a connection whose exchange completed cleanly to the pool of its own event loop. */
+    void release(Backend backend, Channel ch) {
+        pool(ch.eventLoop()).offer(backend.url().authority(), ch);
+    }
+
+    /** Closes the idle connections of every loop's pool; in-use ones close as their exchanges end. */
+    void closeIdle() {
+        pools.forEach((loop, pool) -> {
+            if (!loop.isShuttingDown()) {
+                loop.execute(pool::closeAll);
+            }
+        });
+    }
+
+    /** Tries a plain TCP connect to {@code address} and reports whether anything accepted it. */
+    void probe(EventLoop loop, InetSocketAddress address, int timeoutMillis, java.util.function.Consumer<Boolean> result) {
+        new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .connect(address)
+                .addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        f.channel().close();
+                    }
+                    result.accept(f.isSuccess());
+                });
+    }
+
+    /** Idle pooled connections across all loops; for tests and diagnostics, read on each loop. */
+    int idleCount() {
+        int n = 0;
+        for (var e : pools.entrySet()) {
+            try {
+                n += e.getKey().submit(e.getValue()::idleCount).get();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return n;
+    }
+
+    private BackendPool pool(EventLoop loop) {
+        BackendPool p = pools.get(loop);
+        if (p == null) {
+            p = pools.computeIfAbsent(loop, this::newPool);
+        }
+        p.idleTimeoutNanos(idleTimeoutNanos.getAsLong());
+        return p;
+    }
+
+    private BackendPool newPool(EventLoop loop) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        HttpDecoderConfig config = new HttpDecoderConfig()
+                                .setMaxInitialLineLength(16 * 1024)
+                                .setMaxHeaderSize(256 * 1024)
+                                .setMaxChunkSize(64 * 1024);
+                        ch.pipeline()
+                                .addLast(CODEC, new HttpClientCodec(config, false, false))
+                                .addLast(BackendConnection.NAME, new BackendConnection());
+                    }
+                });
+        return new BackendPool(loop, b, idleTimeoutNanos.getAsLong());
+    }
+
+    static List<InetSocketAddress> addresses(Backend backend) {
+        int port = backend.url().port();
+        List<InetSocketAddress> out = new ArrayList<>(2);
+        if (backend.url().isLocalhostName()) {
+            InetSocketAddress v4 = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            InetSocketAddress v6 = new InetSocketAddress(ipv6Loopback(), port);
+            out.add(backend.preferIpv6() ? v6 : v4);
+            out.add(backend.preferIpv6() ? v4 : v6);
+        } else if (backend.url().host().matches("[0-9.]+|[0-9a-f:.]+")) {
+            out.add(new InetSocketAddress(backend.url().host(), port));
+        } else {
+            out.add(InetSocketAddress.createUnresolved(backend.url().host(), port));
+        }
+        return out;
+    }
+
+    static InetAddress ipv6Loopback() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void connect(Bootstrap b, Backend backend, List<InetSocketAddress> addrs, int i, Throwable earlier,
+            Callback cb) {
+        b.connect(addrs.get(i)).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                if (i > 0) {
+                    backend.preferIpv6(!backend.preferIpv6());
+                }
+                cb.connected(f.channel(), false);
+            } else if (i + 1 < addrs.size()) {
+                connect(b, backend, addrs, i + 1, f.cause(), cb);
+            } else {
+                cb.failed(earlier instanceof ConnectTimeoutException ? earlier : f.cause());
+            }
+        });
+    }
+}

@@ -1,0 +1,385 @@
+package dev.loopgate.proxy;
+
+import dev.loopgate.config.DidYouMean;
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.routing.HostNames;
+import dev.loopgate.routing.Route;
+import dev.loopgate.routing.RouteTable;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads one request at a time (pipelined requests wait in the flow-control handler, so
+ * responses go out in order), decides where it goes, and hands it to an {@link Exchange} or answers it itself.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+    static final String NAME = "client";
+    static final String CODEC = "codec";
+    static final String FLOW = "flow";
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** A locally answered request's body is read and dropped up to this size; beyond it the connection closes. */
+    private static final long MAX_DISCARDED_BODY = 64 * 1024;
+
+    /** Where the connection is between requests. */
+    enum State {
+        /** Waiting for the next request head. */
+        AWAITING_REQUEST,
+        /** An exchange with a backend is in progress. */
+        EXCHANGE,
+        /** Answered locally; reading and dropping the rest of the request body. */
+        DISCARDING_BODY,
+        /** Answered and closing; everything read now is dropped. */
+        CLOSING
+    }
+
+    private final GatewayContext gateway;
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAITING_REQUEST;
+    private Exchange exchange;
+    private ScheduledFuture<?> headTimer;
+    private boolean keepAliveAfterDiscard;
+    private AccessLog.Entry localLog;
+
+    ClientConnection(GatewayContext gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        armHeadTimer(gateway.config().timeouts().clientHeaders().toNanos());
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case AWAITING_REQUEST -> {
+                if (msg instanceof HttpRequest req) {
+                    try {
+                        onRequest(req);
+                    } finally {
+                        if (msg instanceof HttpContent) {
+                            ReferenceCountUtil.release(msg);
+                        }
+                    }
+                } else {
+                    ReferenceCountUtil.release(msg);
+                    ctx.read();
+                }
+            }
+            case EXCHANGE -> {
+                if (msg instanceof HttpContent c) {
+                    exchange.onClientContent(c);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                    log.warn("{} unexpected {} during an exchange; closing", ctx.channel(), msg.getClass().getSimpleName());
+                    closeNow();
+                }
+            }
+            case DISCARDING_BODY -> {
+                ReferenceCountUtil.release(msg);
+                if (msg instanceof LastHttpContent) {
+                    afterLocalResponse(keepAliveAfterDiscard);
+                } else {
+                    ctx.read();
+                }
+            }
+            case CLOSING -> ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        cancelHeadTimer();
+        String client = clientIp();
+        RequestRules.Rejection rejection = RequestRules.check(req);
+        if (rejection != null) {
+            localLog = AccessLog.start(client, req.method().name(), "-", "-");
+            respondLocal(req, Problem.of(rejection.status(), rejection.reason()), false);
+            return;
+        }
+        RequestTarget target = RequestRules.isAsteriskOptions(req) ? new RequestTarget(null, "*", "*")
+                : RequestTarget.parse(req.uri());
+        String authority = target.authority() != null ? target.authority() : req.headers().get(HttpHeaderNames.HOST);
+        String host = HostNames.normalize(authority);
+        localLog = AccessLog.start(client, req.method().name(), host == null ? "-" : host, target.path());
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && !gateway.draining();
+        if (host == null) {
+            respondLocal(req, Problem.of(HttpResponseStatus.BAD_REQUEST,
+                    "the Host header is missing or not a host name; loopgate routes by host name"), false);
+            return;
+        }
+        RouteTable table = gateway.routes().current();
+        if (!table.serves(host)) {
+            respondLocal(req, notServed(host, target.authority() != null), false);
+            return;
+        }
+        if (table.isAdminHost(host)) {
+            FullHttpResponse res = gateway.admin().handle(req, gateway.port(), ctx.alloc());
+            localLog.service("admin");
+            writeLocal(req, res, keepAlive);
+            return;
+        }
+        Route route = target.authority() == null && target.originForm().equals("*") ? null
+                : table.match(host, target.path());
+        if (route == null) {
+            respondLocal(req, notFound(table, host), keepAlive);
+            return;
+        }
+        startExchange(req, route, target, authority, keepAlive);
+    }
+
+    private void startExchange(HttpRequest req, Route route, RequestTarget target, String authority,
+            boolean keepAlive) {
+        GatewayConfig config = gateway.config();
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        boolean webSocket = HeaderRules.isWebSocketUpgrade(req) && req.method().equals(HttpMethod.GET);
+        HeaderRules.prepareRequest(req, new HeaderRules.Forwarding(remote,
+                HeaderRules.Forwarding.isTrusted(remote, config.trustedProxies()),
+                authority, gateway.port(), route.rewriteTarget(target.originForm()), target.authority()));
+        localLog.service(route.serviceName());
+        state = State.EXCHANGE;
+        exchange = new Exchange(this, ctx, gateway, req, route, localLog, keepAlive, webSocket);
+        localLog = null;
+        exchange.start();
+    }
+
+    private Problem notServed(String host, boolean proxyForm) {
+        String detail = proxyForm
+                ? "loopgate is not an open proxy: it forwards only to the local services it routes, and '" + host
+                        + "' is not one of them."
+                : "'" + host + "' is not a localhost name. loopgate answers only for localhost, *.localhost, loopback"
+                        + " addresses and configured names, which keeps web pages from reaching your dev servers"
+                        + " through DNS rebinding.";
+        return Problem.of(HttpResponseStatus.FORBIDDEN, detail);
+    }
+
+    private Problem notFound(RouteTable table, String host) {
+        Map<String, List<String>> urls = table.urls(gateway.port());
+        List<String> names = new ArrayList<>();
+        table.services().values().forEach(s -> s.hosts().stream().filter(h -> !h.startsWith("*.")).forEach(names::add));
+        String closest = DidYouMean.closest(host, names);
+        int port = gateway.port();
+        String close = closest == null ? null : "http://" + closest + (port == 80 ? "" : ":" + port) + "/";
+        return new Problem(HttpResponseStatus.NOT_FOUND, "No service here",
+                "Nothing is routed for " + host + " on this path.",
+                "Check the name, or add the service to the config file.", null, null, urls, close);
+    }
+
+    private void respondLocal(HttpRequest req, Problem problem, boolean keepAlive) {
+        boolean head = req.method().equals(HttpMethod.HEAD);
+        FullHttpResponse res = ErrorPages.render(problem, req.headers().get(HttpHeaderNames.ACCEPT), head, !keepAlive,
+                ctx.alloc());
+        writeLocal(req, res, keepAlive);
+    }
+
+    /** Sends a locally made response; the request body, if small, is read and dropped to keep the connection. */
+    private void writeLocal(HttpRequest req, FullHttpResponse res, boolean keepAlive) {
+        boolean failedDecode = req.decoderResult().isFailure();
+        boolean hasBody = !failedDecode
+                && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
+        if (failedDecode || (hasBody && (HttpUtil.isTransferEncodingChunked(req)
+                || HttpUtil.getContentLength(req, 0L) > MAX_DISCARDED_BODY))) {
+            keepAlive = false;
+        }
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (req.protocolVersion().minorVersion() == 0) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        localLog.status(res.status().code());
+        localLog.addBytesOut(res.content().readableBytes());
+        localLog.write();
+        localLog = null;
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (!keepAlive) {
+            closeAfterFlush();
+            return;
+        }
+        if (req instanceof LastHttpContent) {
+            afterLocalResponse(true);
+            return;
+        }
+        keepAliveAfterDiscard = true;
+        state = State.DISCARDING_BODY;
+        ctx.read();
+    }
+
+    private void afterLocalResponse(boolean keepAlive) {
+        if (!keepAlive || gateway.draining()) {
+            closeAfterFlush();
+            return;
+        }
+        state = State.AWAITING_REQUEST;
+        armHeadTimer(gateway.config().timeouts().keepAlive().toNanos());
+        ctx.read();
+    }
+
+    /** The exchange ended normally; the next request may be read. */
+    void exchangeDone(Exchange done, boolean keepAlive) {
+        if (done != exchange) {
+            return;
+        }
+        exchange = null;
+        done.log().write();
+        afterLocalResponse(keepAlive && ctx.channel().isActive());
+    }
+
+    /** The exchange failed before any response byte went out: answer with its problem page. */
+    void respondProblem(Exchange failed, Problem problem, boolean keepAlive) {
+        if (failed != exchange || !ctx.channel().isActive()) {
+            return;
+        }
+        exchange = null;
+        respondLocalAfterExchange(problem, keepAlive, failed);
+    }
+
+    private void respondLocalAfterExchange(Problem problem, boolean keepAlive, Exchange failed) {
+        FullHttpResponse res = ErrorPages.render(problem, failed.accept(), failed.isHead(), !keepAlive, ctx.alloc());
+        localLog = failed.log();
+        localLog.status(res.status().code());
+        localLog.addBytesOut(res.content().readableBytes());
+        localLog.write();
+        localLog = null;
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        afterLocalResponse(keepAlive);
+    }
+
+    /** The exchange broke after the response started: the client must see the connection end. */
+    void abortExchange(Exchange aborted) {
+        if (aborted != exchange) {
+            return;
+        }
+        exchange = null;
+        aborted.log().write();
+        closeAfterFlush();
+    }
+
+    /** The backend accepted a WebSocket upgrade: from now on both connections relay raw bytes. */
+    void startTunnel(Exchange upgraded, Channel backend) {
+        exchange = null;
+        upgraded.log().write();
+        Channel client = ctx.channel();
+        client.pipeline().replace(this, TunnelHandler.NAME, new TunnelHandler(backend));
+        backend.pipeline().replace(BackendConnection.NAME, TunnelHandler.NAME, new TunnelHandler(client));
+        client.pipeline().remove(FLOW);
+        client.pipeline().remove(CODEC);
+        backend.pipeline().remove(BackendConnector.CODEC);
+        client.flush();
+        if (!backend.isActive()) {
+            TunnelHandler.closeOnFlush(client);
+            return;
+        }
+        client.read();
+        backend.read();
+    }
+
+    /** SIGTERM: an idle connection closes now, a busy one after its current exchange. */
+    void drain() {
+        if (state == State.AWAITING_REQUEST && !hasPartialHead()) {
+            closeNow();
+        }
+    }
+
+    private boolean hasPartialHead() {
+        ClientCodec codec = ctx.pipeline().get(ClientCodec.class);
+        return codec != null && codec.hasPartialRequestHead();
+    }
+
+    private void armHeadTimer(long nanos) {
+        cancelHeadTimer();
+        headTimer = ctx.executor().schedule(this::onHeadTimeout, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+    }
+
+    private void onHeadTimeout() {
+        headTimer = null;
+        if (state != State.AWAITING_REQUEST || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!hasPartialHead()) {
+            closeNow();
+            return;
+        }
+        // RFC 9110 §15.5.9: the client was too slow to send its request head.
+        FullHttpResponse res = ErrorPages.render(Problem.of(HttpResponseStatus.REQUEST_TIMEOUT,
+                "the request headers did not arrive in time"), null, false, true, ctx.alloc());
+        ctx.writeAndFlush(res);
+        closeAfterFlush();
+    }
+
+    private void closeAfterFlush() {
+        state = State.CLOSING;
+        cancelHeadTimer();
+        TunnelHandler.closeOnFlush(ctx.channel());
+    }
+
+    private void closeNow() {
+        state = State.CLOSING;
+        cancelHeadTimer();
+        ctx.close();
+    }
+
+    private String clientIp() {
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        return remote == null ? "-" : remote.getAddress().getHostAddress();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
+        state = State.CLOSING;
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.abort();
+            e.log().aborted();
+            e.log().write();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("{} client connection: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("{} client connection failed", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,474 @@
+package dev.loopgate.proxy;
+
+import dev.loopgate.routing.Backend;
+import dev.loopgate.routing.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request/response forwarded between a client connection and a backend connection. Everything runs on the
+ * client's event loop, which is also the backend connection's, so no state here needs synchronisation.
+ *
+ * <p>Bodies stream: each piece is written on as it arrives, and the next read from a side is requested only while
+ * the other side is writable. The backend connection returns to the pool only when the response completed, the
+ * request was fully sent and neither side asked to close.
+ */
+final class Exchange implements BackendConnector.Callback {
+    private final ClientConnection client;
+    private final ChannelHandlerContext clientCtx;
+    private final GatewayContext gateway;
+    private final HttpRequest request;
+    private final Route route;
+    private final AccessLog.Entry log;
+    private final boolean clientHttp10;
+    private final boolean webSocket;
+    private final boolean replayable;
+    private final boolean bodyless;
+    private final long responseTimeoutNanos;
+
+    private Backend backend;
+    private Channel backendChannel;
+    private boolean reused;
+    private int attempts;
+    private boolean retriedStale;
+
+    private boolean requestComplete;
+    private boolean requestBodyStarted;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean informational;
+    private boolean switching;
+    private boolean finished;
+    private boolean clientKeepAlive;
+    private boolean backendReusable = true;
+    private boolean wantClientRead;
+    private boolean wantBackendRead;
+    private ScheduledFuture<?> responseTimer;
+
+    Exchange(ClientConnection client, ChannelHandlerContext clientCtx, GatewayContext gateway, HttpRequest request,
+            Route route, AccessLog.Entry log, boolean clientKeepAlive, boolean webSocket) {
+        this.client = client;
+        this.clientCtx = clientCtx;
+        this.gateway = gateway;
+        this.request = request;
+        this.route = route;
+        this.log = log;
+        this.clientKeepAlive = clientKeepAlive;
+        this.webSocket = webSocket;
+        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        this.bodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
+        this.replayable = bodyless && isIdempotent(request.method());
+        this.responseTimeoutNanos = route.responseTimeout(gateway.config().timeouts().responseHeaders()).toNanos();
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+    }
+
+    void start() {
+        backend = route.pick();
+        attempts = 1;
+        if (backend == null) {
+            finished = true;
+            client.respondProblem(this, Problem.of(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "Service '" + route.serviceName() + "' has no backends.").withFix(
+                    "Register one with 'loopgate register " + route.serviceName() + " http://127.0.0.1:PORT' or add it to the config."),
+                    false);
+            return;
+        }
+        acquire(true);
+    }
+
+    private void acquire(boolean allowPooled) {
+        log.backend(backend.id());
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis());
+        gateway.connector().acquire(backend, clientCtx.channel().eventLoop(), connectMillis, allowPooled, this);
+    }
+
+    @Override
+    public void connected(Channel ch, boolean wasPooled) {
+        if (finished) {
+            if (wasPooled) {
+                gateway.connector().release(backend, ch);
+            } else {
+                ch.close();
+            }
+            return;
+        }
+        backendChannel = ch;
+        reused = wasPooled;
+        log.connected();
+        BackendConnection.of(ch).attach(this);
+        ch.write(request);
+        if (requestComplete) {
+            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } else if (!bodyless) {
+            // Flush the head now: a backend may answer "100 Continue" before the client sends the body.
+            ch.flush();
+        }
+        armResponseTimer();
+        ch.read();
+        if (!requestComplete) {
+            readClientIfBackendWritable();
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        BackendFailure failure = classifyConnectFailure(cause);
+        Backend next = route.after(backend, attempts);
+        if (next != null && next != backend) {
+            // Nothing was sent yet, so any request may go to another backend (RFC 9110 §9.2.2 does not apply).
+            backend = next;
+            attempts++;
+            acquire(true);
+            return;
+        }
+        fail(failure, failure == BackendFailure.REFUSED ? null : describe(cause));
+    }
+
+    private static BackendFailure classifyConnectFailure(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return BackendFailure.CONNECT_TIMEOUT;
+        }
+        if (cause instanceof ConnectException) {
+            return BackendFailure.REFUSED;
+        }
+        if (cause instanceof UnknownHostException) {
+            return BackendFailure.UNREACHABLE;
+        }
+        return BackendFailure.UNREACHABLE;
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null || cause.getMessage() == null) {
+            return null;
+        }
+        String m = cause.getMessage();
+        int colon = m.indexOf(": ");
+        return colon > 0 && m.startsWith("finishConnect") ? m.substring(colon + 2) : m;
+    }
+
+    void onClientContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (finished || backendChannel == null) {
+            content.release();
+            return;
+        }
+        log.addBytesIn(content.content().readableBytes());
+        if (content.content().isReadable()) {
+            requestBodyStarted = true;
+        }
+        backendChannel.writeAndFlush(content.touch("client → backend"))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (last) {
+            requestComplete = true;
+        } else {
+            readClientIfBackendWritable();
+        }
+    }
+
+    private void readClientIfBackendWritable() {
+        if (backendChannel.isWritable()) {
+            clientCtx.read();
+        } else {
+            wantClientRead = true;
+        }
+    }
+
+    void onBackendWritabilityChanged() {
+        if (wantClientRead && backendChannel != null && backendChannel.isWritable()) {
+            wantClientRead = false;
+            clientCtx.read();
+        }
+    }
+
+    void onClientWritabilityChanged() {
+        if (wantBackendRead && backendChannel != null && clientCtx.channel().isWritable()) {
+            wantBackendRead = false;
+            backendChannel.read();
+        }
+    }
+
+    void onBackendMessage(Object msg) {
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse res) {
+            onResponseHead(res);
+            if (msg instanceof HttpContent) {
+                onResponseContent((HttpContent) msg);
+            }
+        } else if (msg instanceof HttpContent c) {
+            onResponseContent(c);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse res) {
+        cancelResponseTimer();
+        if (res.decoderResult().isFailure()) {
+            fail(BackendFailure.BAD_RESPONSE, String.valueOf(res.decoderResult().cause().getMessage()));
+            return;
+        }
+        int code = res.status().code();
+        if (code == 101) {
+            if (webSocket && HeaderRules.isWebSocketAccept(res)) {
+                switching = true;
+                log.status(101);
+                HeaderRules.prepareResponse(res, true);
+                clientCtx.write(res);
+            } else {
+                fail(BackendFailure.BAD_RESPONSE, "it switched protocols although no WebSocket upgrade was asked for");
+            }
+            return;
+        }
+        if (code < 200) {
+            informational = true;
+            if (!clientHttp10) {
+                HeaderRules.prepareResponse(res, false);
+                clientCtx.writeAndFlush(res);
+            }
+            return;
+        }
+        responseStarted = true;
+        log.status(code);
+        prepareFraming(res);
+        clientCtx.write(res);
+    }
+
+    /**
+     * Re-frames the response for the client: Content-Length is kept; otherwise chunked for HTTP/1.1 clients and
+     * close-delimited for HTTP/1.0 ones. Also decides whether either connection stays open.
+     */
+    private void prepareFraming(HttpResponse res) {
+        int code = res.status().code();
+        boolean noBody = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
+        boolean hasLength = res.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(res);
+        if (!HttpUtil.isKeepAlive(res) || (!noBody && !hasLength && !chunked)) {
+            backendReusable = false;
+        }
+        HeaderRules.prepareResponse(res, false);
+        if (code == 204) {
+            res.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        if (!noBody && !hasLength) {
+            if (clientHttp10) {
+                clientKeepAlive = false;
+            } else {
+                res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!clientKeepAlive || gateway.draining()) {
+            clientKeepAlive = false;
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientHttp10) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private void onResponseContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (switching) {
+            c.release();
+            if (last) {
+                startTunnel();
+            }
+            return;
+        }
+        if (informational) {
+            if (clientHttp10) {
+                c.release();
+            } else {
+                clientCtx.writeAndFlush(c);
+            }
+            informational = !last;
+            return;
+        }
+        if (!responseStarted) {
+            c.release();
+            return;
+        }
+        log.addBytesOut(c.content().readableBytes());
+        clientCtx.write(c.touch("backend → client")).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (last) {
+            responseComplete = true;
+            clientCtx.flush();
+            if (!requestComplete) {
+                // The backend answered without reading the whole body (a 413, or a final status instead of
+                // "100 Continue"): neither connection can be reused, the rest of the body is unread.
+                backendReusable = false;
+                clientKeepAlive = false;
+            }
+            finish();
+        }
+    }
+
+    void onBackendReadComplete() {
+        if (finished) {
+            return;
+        }
+        clientCtx.flush();
+        if (clientCtx.channel().isWritable()) {
+            backendChannel.read();
+        } else {
+            wantBackendRead = true;
+        }
+    }
+
+    void onBackendClosed(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        Channel closed = backendChannel;
+        backendChannel = null;
+        if (closed != null) {
+            closed.close();
+        }
+        if (!responseStarted && !switching) {
+            if (reused && replayable && !retriedStale && !informational) {
+                // A pooled connection the backend closed while idle: the request never reached it. Replay once on a
+                // fresh connection; only safe because the request is idempotent and has no body.
+                retriedStale = true;
+                cancelResponseTimer();
+                acquire(false);
+                return;
+            }
+            boolean bad = cause instanceof DecoderException;
+            fail(bad ? BackendFailure.BAD_RESPONSE : BackendFailure.RESET, cause == null ? null : cause.getMessage());
+            return;
+        }
+        abortClient();
+    }
+
+    /** The client went away: drop the backend connection, whose exchange cannot complete now. */
+    void abort() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelResponseTimer();
+        closeBackend();
+    }
+
+    private void armResponseTimer() {
+        responseTimer = clientCtx.channel().eventLoop().schedule(() -> {
+            if (!finished && !responseStarted && !informational && !switching) {
+                fail(BackendFailure.RESPONSE_TIMEOUT, "no response within "
+                        + dev.loopgate.config.Durations.format(java.time.Duration.ofNanos(responseTimeoutNanos)));
+            }
+        }, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void fail(BackendFailure failure, String detail) {
+        if (responseStarted) {
+            abortClient();
+            return;
+        }
+        finished = true;
+        cancelResponseTimer();
+        closeBackend();
+        Problem problem = failure.describe(backend, detail);
+        boolean keepAlive = clientKeepAlive && requestComplete;
+        if (failure == BackendFailure.REFUSED) {
+            AddressFamilyProbe.explain(backend, clientCtx.channel().eventLoop(), gateway.connector(), problem,
+                    p -> client.respondProblem(this, p, keepAlive));
+        } else {
+            client.respondProblem(this, problem, keepAlive);
+        }
+    }
+
+    private void abortClient() {
+        finished = true;
+        cancelResponseTimer();
+        closeBackend();
+        log.aborted();
+        client.abortExchange(this);
+    }
+
+    private void closeBackend() {
+        Channel ch = backendChannel;
+        backendChannel = null;
+        if (ch != null) {
+            BackendConnection.of(ch).detach();
+            ch.close();
+        }
+    }
+
+    private void finish() {
+        finished = true;
+        cancelResponseTimer();
+        Channel ch = backendChannel;
+        backendChannel = null;
+        if (ch != null) {
+            BackendConnection.of(ch).detach();
+            if (backendReusable && requestComplete && ch.isActive()) {
+                gateway.connector().release(backend, ch);
+            } else {
+                ch.close();
+            }
+        }
+        client.exchangeDone(this, clientKeepAlive);
+    }
+
+    private void startTunnel() {
+        finished = true;
+        cancelResponseTimer();
+        Channel ch = backendChannel;
+        backendChannel = null;
+        BackendConnection.of(ch).detach();
+        client.startTunnel(this, ch);
+    }
+
+    String accept() {
+        return request.headers().get(HttpHeaderNames.ACCEPT);
+    }
+
+    boolean isHead() {
+        return request.method().equals(HttpMethod.HEAD);
+    }
+
+    AccessLog.Entry log() {
+        return log;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    boolean requestBodyStarted() {
+        return requestBodyStarted;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.loopgate.proxy;
+
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.routing.Routes;
+import io.netty.channel.group.ChannelGroup;
+
+/** What every connection of one running gateway shares: routes, backend pools, the admin host, drain state. */
+final class GatewayContext {
+    private final Routes routes;
+    private final BackendConnector connector;
+    private final AdminRequests admin;
+    private final ChannelGroup clients;
+    private volatile boolean draining;
+    private volatile int port;
+
+    GatewayContext(Routes routes, BackendConnector connector, AdminRequests admin, ChannelGroup clients) {
+        this.routes = routes;
+        this.connector = connector;
+        this.admin = admin;
+        this.clients = clients;
+    }
+
+    Routes routes() {
+        return routes;
+    }
+
+    GatewayConfig config() {
+        return routes.current().config();
+    }
+
+    BackendConnector connector() {
+        return connector;
+    }
+
+    AdminRequests admin() {
+        return admin;
+    }
+
+    ChannelGroup clients() {
+        return clients;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+
+    int port() {
+        return port;
+    }
+
+    void port(int p) {
+        port = p;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.loopgate.proxy;
+
+import dev.loopgate.config.ListenAddress;
+import dev.loopgate.diagnostics.PortOwner;
+import dev.loopgate.routing.Routes;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's listening socket and event loops. One event-loop group serves clients and backends alike, so a
+ * backend connection always lives on its client connection's loop.
+ */
+public final class GatewayServer implements AutoCloseable {
+    /** The port a default (port 80) start falls back to when the OS refuses port 80 for lack of privilege. */
+    public static final int FALLBACK_PORT = 8080;
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final GatewayContext gateway;
+    private final Transport transport;
+    private final String fallbackNote;
+
+    private GatewayServer(EventLoopGroup group, Channel serverChannel, GatewayContext gateway, Transport transport,
+            String fallbackNote) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.gateway = gateway;
+        this.transport = transport;
+        this.fallbackNote = fallbackNote;
+    }
+
+    /**
+     * Binds and starts serving. With {@code mayFallBack}, a refused privileged port 80 becomes {@link #FALLBACK_PORT}
+     * (reported by {@link #fallbackNote()}); a port in use is always an error that names its holder.
+     */
+    public static GatewayServer start(Routes routes, ListenAddress listen, boolean mayFallBack, AdminRequests admin)
+            throws StartException {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors(), "loopgate");
+        ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+        GatewayContext gateway = new GatewayContext(routes,
+                new BackendConnector(transport, () -> routes.current().config().timeouts().backendIdle().toNanos()),
+                admin, clients);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ClientInitializer(gateway));
+        try {
+            String note = null;
+            Channel ch;
+            try {
+                ch = bind(bootstrap, listen);
+            } catch (IOException e) {
+                if (!(mayFallBack && listen.port() == 80 && isPermissionDenied(e))) {
+                    throw explain(listen, e);
+                }
+                ListenAddress fallback = listen.withPort(FALLBACK_PORT);
+                try {
+                    ch = bind(bootstrap, fallback);
+                } catch (IOException e2) {
+                    throw explain(fallback, e2);
+                }
+                note = "port 80 needs privileges, so loopgate listens on " + FALLBACK_PORT + " instead. To use port 80:"
+                        + "\n  sudo setcap cap_net_bind_service=+ep \"$(readlink -f \"$(command -v java)\")\""
+                        + "\n  or: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80";
+            }
+            gateway.port(((InetSocketAddress) ch.localAddress()).getPort());
+            if (!listen.isLoopback()) {
+                log.warn("listening on {}: other machines on your network can reach every dev server routed here",
+                        listen);
+            }
+            log.debug("transport {}", transport.name());
+            return new GatewayServer(group, ch, gateway, transport, note);
+        } catch (StartException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    private static Channel bind(ServerBootstrap bootstrap, ListenAddress listen) throws IOException {
+        InetSocketAddress address;
+        try {
+            address = listen.toSocketAddress();
+        } catch (UnknownHostException e) {
+            throw new IOException("unknown address " + listen.host(), e);
+        }
+        try {
+            return bootstrap.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding", e);
+        } catch (Exception e) {
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    static boolean isPermissionDenied(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Permission denied") || m.contains("Operation not permitted");
+    }
+
+    static boolean isInUse(IOException e) {
+        return String.valueOf(e.getMessage()).contains("Address already in use");
+    }
+
+    private static StartException explain(ListenAddress listen, IOException e) {
+        if (isInUse(e)) {
+            return new StartException("cannot listen on " + listen + ": the port is already in use by "
+                    + PortOwner.describe(listen.port()) + ". Stop it, or start loopgate with --port N.", e);
+        }
+        if (isPermissionDenied(e)) {
+            return new StartException("cannot listen on " + listen + ": permission denied. Ports below 1024 need"
+                    + " privileges: use --port 8080, or sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80", e);
+        }
+        return new StartException("cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Why the gateway listens somewhere other than asked, with the fixes; {@code null} when it does not. */
+    public String fallbackNote() {
+        return fallbackNote;
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    /** Idle pooled backend connections right now (for tests and diagnostics). */
+    int idleBackendConnections() {
+        return gateway.connector().idleCount();
+    }
+
+    /** Closes idle backend connections, e.g. after a reload removed backends. */
+    public void closeIdleBackendConnections() {
+        gateway.connector().closeIdle();
+    }
+
+    /** Stops accepting, lets in-flight exchanges finish up to the configured deadline, then closes everything. */
+    @Override
+    public void close() {
+        close(gateway.config().timeouts().shutdown());
+    }
+
+    public void close(Duration deadline) {
+        serverChannel.close().syncUninterruptibly();
+        gateway.startDraining();
+        ChannelGroup clients = gateway.clients();
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> {
+                if (ch.pipeline().get(ClientConnection.NAME) instanceof ClientConnection c) {
+                    c.drain();
+                }
+            });
+        }
+        boolean drained = clients.newCloseFuture().awaitUninterruptibly(deadline.toMillis());
+        if (!drained) {
+            log.warn("{} connection(s) still busy after {} ms; closing them", clients.size(), deadline.toMillis());
+            clients.close().awaitUninterruptibly(1000);
+        }
+        gateway.connector().closeIdle();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.loopgate.routing;
+
+import java.util.Locale;
+
+/** Host names as they arrive in requests, and which of them a localhost gateway may serve at all. */
+public final class HostNames {
+    private HostNames() {}
+
+    /**
+     * The host part of a {@code Host} header or authority, lower-cased, without port, brackets or trailing dot;
+     * {@code null} if it is not a syntactically valid authority.
+     */
+    public static String normalize(String authority) {
+        if (authority == null) {
+            return null;
+        }
+        String a = authority.trim().toLowerCase(Locale.ROOT);
+        if (a.isEmpty() || a.indexOf('@') >= 0 || a.indexOf('/') >= 0) {
+            return null;
+        }
+        String host;
+        String port = null;
+        if (a.startsWith("[")) {
+            int close = a.indexOf(']');
+            if (close < 0) {
+                return null;
+            }
+            host = a.substring(1, close);
+            if (close + 1 < a.length()) {
+                if (a.charAt(close + 1) != ':') {
+                    return null;
+                }
+                port = a.substring(close + 2);
+            }
+            if (!host.matches("[0-9a-f:.]+")) {
+                return null;
+            }
+        } else {
+            int colon = a.indexOf(':');
+            host = colon < 0 ? a : a.substring(0, colon);
+            port = colon < 0 ? null : a.substring(colon + 1);
+            if (!host.matches("[a-z0-9_.-]+")) {
+                return null;
+            }
+        }
+        if (port != null && !port.isEmpty() && !port.matches("\\d{1,5}")) {
+            return null;
+        }
+        while (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host.isEmpty() ? null : host;
+    }
+
+    /** {@code localhost}, any {@code *.localhost} name (RFC 6761), or a loopback IP literal. */
+    public static boolean isLocal(String host) {
+        return host.equals("localhost") || host.endsWith(".localhost") || isLoopbackLiteral(host);
+    }
+
+    static boolean isLoopbackLiteral(String host) {
+        if (host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        if (!host.startsWith("127.")) {
+            return false;
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code true} when {@code host} matches {@code pattern}: equal, or {@code *.suffix} with one or more labels. */
+    public static boolean matches(String pattern, String host) {
+        if (pattern.startsWith("*.")) {
+            String suffix = pattern.substring(1);
+            return host.length() > suffix.length() && host.endsWith(suffix);
+        }
+        return pattern.equals(host);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.loopgate.routing;
+
+import dev.loopgate.config.BackendUrl;
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.config.ServiceConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of every route. A config change builds a new table and swaps it in whole; an exchange keeps
+ * the table it started with.
+ *
+ * <p>Matching: an exact host beats wildcards, and among wildcards the longest suffix wins; within a host the longest
+ * path prefix on whole segments wins. When the best host has no matching path, the next host candidate is tried.
+ */
+public final class RouteTable {
+    private final GatewayConfig config;
+    private final Map<String, List<Route>> exact;
+    private final List<Map.Entry<String, List<Route>>> wildcards;
+    private final Map<String, ServiceConfig> services;
+
+    private RouteTable(GatewayConfig config, Map<String, List<Route>> exact,
+            List<Map.Entry<String, List<Route>>> wildcards) {
+        this.config = config;
+        this.exact = exact;
+        this.wildcards = wildcards;
+        this.services = config.services();
+    }
+
+    public static RouteTable build(GatewayConfig config) {
+        Map<String, List<Route>> exact = new HashMap<>();
+        Map<String, List<Route>> wild = new HashMap<>();
+        for (ServiceConfig s : config.services().values()) {
+            List<Backend> backends = new ArrayList<>();
+            for (BackendUrl url : s.backends()) {
+                backends.add(new Backend(s.name(), url.id(), url));
+            }
+            for (String path : s.paths()) {
+                Route route = new Route(s, path, backends);
+                for (String host : s.hosts()) {
+                    Map<String, List<Route>> target = host.startsWith("*.") ? wild : exact;
+                    target.computeIfAbsent(host, h -> new ArrayList<>()).add(route);
+                }
+            }
+        }
+        Comparator<Route> longestPrefixFirst = Comparator.comparingInt((Route r) -> r.pathPrefix().length()).reversed();
+        exact.values().forEach(l -> l.sort(longestPrefixFirst));
+        wild.values().forEach(l -> l.sort(longestPrefixFirst));
+        List<Map.Entry<String, List<Route>>> wildcards = new ArrayList<>(wild.entrySet());
+        wildcards.sort(Comparator.comparingInt((Map.Entry<String, List<Route>> e) -> e.getKey().length()).reversed());
+        return new RouteTable(config, Map.copyOf(exact), List.copyOf(wildcards));
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Map<String, ServiceConfig> services() {
+        return services;
+    }
+
+    /** The route for a normalized host and a request path (without query), or {@code null}. */
+    public Route match(String host, String path) {
+        Route r = matchPath(exact.get(host), path);
+        if (r != null) {
+            return r;
+        }
+        for (Map.Entry<String, List<Route>> w : wildcards) {
+            if (HostNames.matches(w.getKey(), host)) {
+                r = matchPath(w.getValue(), path);
+                if (r != null) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Route matchPath(List<Route> routes, String path) {
+        if (routes == null) {
+            return null;
+        }
+        for (Route r : routes) {
+            if (r.matchesPath(path)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the gateway may answer for this host at all: local names, the admin host, or configured names. */
+    public boolean serves(String host) {
+        if (HostNames.isLocal(host) || host.equals(config.adminHost()) || exact.containsKey(host)) {
+            return true;
+        }
+        for (Map.Entry<String, List<Route>> w : wildcards) {
+            if (HostNames.matches(w.getKey(), host)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean isAdminHost(String host) {
+        return host.equals(config.adminHost());
+    }
+
+    /** Every routed URL per service, as a user would type it, for banners and the "not found" page. */
+    public Map<String, List<String>> urls(int port) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String portPart = port == 80 ? "" : ":" + port;
+        for (ServiceConfig s : services.values()) {
+            List<String> urls = new ArrayList<>();
+            for (String host : s.hosts()) {
+                for (String path : s.paths()) {
+                    urls.add("http://" + host + portPart + (path.equals("/") ? "/" : path));
+                }
+            }
+            out.put(s.name(), urls);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.loopgate.testing;
+
+import dev.loopgate.admin.AdminHandler;
+import dev.loopgate.config.ConfigLoader;
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.config.ListenAddress;
+import dev.loopgate.proxy.GatewayServer;
+import dev.loopgate.routing.RouteTable;
+import dev.loopgate.routing.Routes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A real gateway on 127.0.0.1 and an ephemeral port, configured from YAML text, with a real HTTP client. */
+public final class GatewayFixture implements AutoCloseable {
+    private final Routes routes;
+    private final GatewayServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    private GatewayFixture(Routes routes, GatewayServer server) {
+        this.routes = routes;
+        this.server = server;
+    }
+
+    public static GatewayFixture start(String yaml) throws Exception {
+        GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
+        Routes routes = new Routes(RouteTable.build(config));
+        GatewayServer server = GatewayServer.start(routes, new ListenAddress("127.0.0.1", 0), false,
+                new AdminHandler(routes));
+        return new GatewayFixture(routes, server);
+    }
+
+    public void reload(String yaml) throws Exception {
+        routes.swap(RouteTable.build(ConfigLoader.parse(yaml, "test.yaml")));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public GatewayServer server() {
+        return server;
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    /** GET {@code path} with {@code Host: host}, sent to the gateway's address. */
+    public HttpResponse<String> get(String host, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = request(host, path);
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpRequest.Builder request(String host, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Host", host)
+                .timeout(Duration.ofSeconds(20));
+    }
+
+    @Override
+    public void close() {
+        server.close(Duration.ofSeconds(2));
+    }
+}
