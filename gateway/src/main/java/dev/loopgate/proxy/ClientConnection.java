@@ -59,6 +59,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private ScheduledFuture<?> headTimer;
     private boolean keepAliveAfterDiscard;
+    private boolean readPending;
     private AccessLog.Entry localLog;
 
     ClientConnection(GatewayContext gateway) {
@@ -69,11 +70,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         armHeadTimer(gateway.config().timeouts().clientHeaders().toNanos());
+        requestRead();
+    }
+
+    /**
+     * Asks for the next message. The flow-control handler delivers one message per read, but it also counts a read
+     * cycle that ended without a whole message (a partial head, say) as satisfied, so an unmet demand is renewed in
+     * {@link #channelReadComplete}.
+     */
+    void requestRead() {
+        readPending = true;
         ctx.read();
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readPending && state != State.CLOSING) {
+            ctx.read();
+        }
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readPending = false;
         switch (state) {
             case AWAITING_REQUEST -> {
                 if (msg instanceof HttpRequest req) {
@@ -86,7 +105,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     }
                 } else {
                     ReferenceCountUtil.release(msg);
-                    ctx.read();
+                    requestRead();
                 }
             }
             case EXCHANGE -> {
@@ -103,7 +122,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 if (msg instanceof LastHttpContent) {
                     afterLocalResponse(keepAliveAfterDiscard);
                 } else {
-                    ctx.read();
+                    requestRead();
                 }
             }
             case CLOSING -> ReferenceCountUtil.release(msg);
@@ -155,13 +174,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         GatewayConfig config = gateway.config();
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         boolean webSocket = HeaderRules.isWebSocketUpgrade(req) && req.method().equals(HttpMethod.GET);
+        localLog.service(route.serviceName());
+        state = State.EXCHANGE;
+        // The exchange reads the client's version and framing before the head is rewritten for the backend.
+        exchange = new Exchange(this, ctx, gateway, req, route, localLog, keepAlive, webSocket);
+        localLog = null;
         HeaderRules.prepareRequest(req, new HeaderRules.Forwarding(remote,
                 HeaderRules.Forwarding.isTrusted(remote, config.trustedProxies()),
                 authority, gateway.port(), route.rewriteTarget(target.originForm()), target.authority()));
-        localLog.service(route.serviceName());
-        state = State.EXCHANGE;
-        exchange = new Exchange(this, ctx, gateway, req, route, localLog, keepAlive, webSocket);
-        localLog = null;
         exchange.start();
     }
 
@@ -223,7 +243,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         keepAliveAfterDiscard = true;
         state = State.DISCARDING_BODY;
-        ctx.read();
+        requestRead();
     }
 
     private void afterLocalResponse(boolean keepAlive) {
@@ -233,7 +253,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         state = State.AWAITING_REQUEST;
         armHeadTimer(gateway.config().timeouts().keepAlive().toNanos());
-        ctx.read();
+        requestRead();
     }
 
     /** The exchange ended normally; the next request may be read. */

@@ -191,7 +191,7 @@ final class Exchange implements BackendConnector.Callback {
 
     private void readClientIfBackendWritable() {
         if (backendChannel.isWritable()) {
-            clientCtx.read();
+            client.requestRead();
         } else {
             wantClientRead = true;
         }
@@ -200,7 +200,7 @@ final class Exchange implements BackendConnector.Callback {
     void onBackendWritabilityChanged() {
         if (wantClientRead && backendChannel != null && backendChannel.isWritable()) {
             wantClientRead = false;
-            clientCtx.read();
+            client.requestRead();
         }
     }
 
