@@ -176,6 +176,13 @@ final class Exchange implements BackendConnector.Callback {
             content.release();
             return;
         }
+        if (content.decoderResult().isFailure()) {
+            // A broken chunk: the backend must not see the message end, so its connection is dropped unfinished.
+            String why = String.valueOf(content.decoderResult().cause().getMessage());
+            content.release();
+            rejectBrokenRequestBody(why);
+            return;
+        }
         log.addBytesIn(content.content().readableBytes());
         if (content.content().isReadable()) {
             requestBodyStarted = true;
@@ -408,6 +415,18 @@ final class Exchange implements BackendConnector.Callback {
         } else {
             client.respondProblem(this, problem, keepAlive);
         }
+    }
+
+    private void rejectBrokenRequestBody(String why) {
+        if (responseStarted) {
+            abortClient();
+            return;
+        }
+        finished = true;
+        cancelResponseTimer();
+        closeBackend();
+        client.respondProblem(this, Problem.of(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
+                "malformed request body: " + why), false);
     }
 
     private void abortClient() {
