@@ -66,6 +66,6 @@ public final class GatewayFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close(Duration.ofSeconds(2));
+        server.close(Duration.ofMillis(500));
     }
 }

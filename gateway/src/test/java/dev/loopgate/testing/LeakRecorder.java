@@ -15,6 +15,12 @@ public final class LeakRecorder<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /** The constructor Netty's factory tries first. */
+    @SuppressWarnings("deprecation")
+    public LeakRecorder(Class<?> resourceType, int samplingInterval, long maxActive) {
+        super(resourceType, samplingInterval, maxActive);
+    }
+
     @Override
     protected boolean needReport() {
         return true;

@@ -107,7 +107,8 @@ public final class TestBackend implements AutoCloseable {
     /** Echoes WebSocket text frames on {@code /ws}. */
     public static TestBackend webSocketEcho() throws Exception {
         return raw("127.0.0.1", p -> p.addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                new WebSocketServerProtocolHandler("/ws"),
+                new WebSocketServerProtocolHandler("/ws", null, false, 1 << 20),
+                new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20),
                 new SimpleChannelInboundHandler<TextWebSocketFrame>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
