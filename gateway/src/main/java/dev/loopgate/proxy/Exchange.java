@@ -290,6 +290,11 @@ final class Exchange implements BackendConnector.Callback {
                 res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
         }
+        if (!requestComplete) {
+            // The answer came before the whole request body (a 401 or 417 instead of "100 Continue"): the rest of
+            // the body will not be read, so the client must not reuse this connection (RFC 9110 §10.1.1).
+            clientKeepAlive = false;
+        }
         if (!clientKeepAlive || gateway.draining()) {
             clientKeepAlive = false;
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

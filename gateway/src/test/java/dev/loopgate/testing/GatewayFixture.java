@@ -45,6 +45,10 @@ public final class GatewayFixture implements AutoCloseable {
         return server;
     }
 
+    public dev.loopgate.routing.Routes routes() {
+        return routes;
+    }
+
     public HttpClient client() {
         return client;
     }
