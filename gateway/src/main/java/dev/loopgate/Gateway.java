@@ -26,12 +26,34 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ConfigWatcher watcher;
     private final StateDir stateDir;
+    private final Reloads reloads;
 
-    private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir) {
+    private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads) {
         this.routes = routes;
         this.server = server;
         this.watcher = watcher;
         this.stateDir = stateDir;
+        this.reloads = reloads;
+    }
+
+    /** What happened to config edits since start: how many applied, how many were rejected, and the last error. */
+    public static final class Reloads {
+        private final java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile String lastError;
+
+        public int applied() {
+            return applied.get();
+        }
+
+        public int rejected() {
+            return rejected.get();
+        }
+
+        /** The problems of the last rejected edit, or {@code null} when the last edit applied. */
+        public String lastError() {
+            return lastError;
+        }
     }
 
     /** How to start: the config file (or none), listen overrides, and where state goes. */
@@ -52,12 +74,21 @@ public final class Gateway implements AutoCloseable {
         GatewayServer server = GatewayServer.start(routes, listen, options.portOverride() == null,
                 new AdminHandler(routes));
         ConfigWatcher watcher = null;
+        Reloads reloads = new Reloads();
         if (options.configFile() != null) {
             ListenAddress started = listen;
             watcher = new ConfigWatcher(options.configFile(), ConfigWatcher.read(options.configFile()),
-                    options.watchInterval(), next -> apply(routes, next, started), Gateway::reject).start();
+                    options.watchInterval(), next -> {
+                        apply(routes, next, started);
+                        reloads.lastError = null;
+                        reloads.applied.incrementAndGet();
+                    }, e -> {
+                        reject(e);
+                        reloads.lastError = e.getMessage();
+                        reloads.rejected.incrementAndGet();
+                    }).start();
         }
-        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir());
+        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads);
         gateway.writeState();
         return gateway;
     }
@@ -115,6 +146,10 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    public Reloads reloads() {
+        return reloads;
     }
 
     public GatewayServer server() {
