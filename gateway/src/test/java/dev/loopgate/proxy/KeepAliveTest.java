@@ -62,6 +62,17 @@ class KeepAliveTest {
     }
 
     @Test
+    void idlePooledConnectionsAreClosedAfterTheBackendIdleTimeout() throws Exception {
+        gateway.reload("services:\n  web: http://127.0.0.1:" + backend.port() + "\ntimeouts:\n  backend_idle: 300ms\n");
+        assertThat(gateway.get("web.localhost", "/").statusCode()).isEqualTo(200);
+        Wait.until("the connection to be pooled", Duration.ofSeconds(5), () -> gateway.server().idleBackendConnections() == 1);
+        Wait.until("the idle connection to be evicted", Duration.ofSeconds(5),
+                () -> gateway.server().idleBackendConnections() == 0);
+        assertThat(gateway.get("web.localhost", "/").statusCode()).isEqualTo(200);
+        assertThat(backend.connections.get()).isEqualTo(2);
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         try (RawClient c = new RawClient(gateway.port())) {
             c.send("GET /1 HTTP/1.1\r\nHost: web.localhost\r\n\r\nPOST /2 HTTP/1.1\r\nHost: web.localhost\r\n"

@@ -158,6 +158,31 @@ class StreamingTest {
     }
 
     @Test
+    void aCloseDelimitedResponseIsRechunkedForHttp11ClientsAndTheConnectionKept() throws Exception {
+        try (TestBackend oldStyle = TestBackend.raw("127.0.0.1", p -> p.addLast(
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        io.netty.util.ReferenceCountUtil.release(msg);
+                        ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(
+                                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close",
+                                StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    }
+                }))) {
+            gateway.reload("services:\n  old: http://127.0.0.1:" + oldStyle.port() + "\n");
+            try (RawClient c = new RawClient(gateway.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: old.localhost\r\n\r\n");
+                String head = c.readHead();
+                assertThat(head).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked")
+                        .doesNotContain("connection: close");
+                InputStream in = c.socket().getInputStream();
+                String body = new String(in.readNBytes("b\r\nuntil close\r\n0\r\n\r\n".length()), StandardCharsets.US_ASCII);
+                assertThat(body).isEqualTo("b\r\nuntil close\r\n0\r\n\r\n");
+            }
+        }
+    }
+
+    @Test
     void theUpgradeRequestReachesTheBackendWithItsUpgradeHeaders() throws Exception {
         CompletableFuture<WebSocket> ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Host", "ws.localhost")

@@ -38,7 +38,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar loopgate.jar [args]}. */
     public static GatewayProcess start(List<String> jvmArgs, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return startAs(List.of(), jvmArgs, args);
+    }
+
+    /** As {@link #start}, behind a command prefix such as {@code setpriv --reuid=nobody ...}. */
+    public static GatewayProcess startAs(List<String> prefix, List<String> jvmArgs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dio.netty.leakDetection.level=paranoid");
         cmd.addAll(jvmArgs);
