@@ -27,6 +27,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final StateDir stateDir;
     private final Reloads reloads;
+    private final long readyMillis;
 
     private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads) {
         this.routes = routes;
@@ -34,6 +35,9 @@ public final class Gateway implements AutoCloseable {
         this.watcher = watcher;
         this.stateDir = stateDir;
         this.reloads = reloads;
+        long now = System.currentTimeMillis();
+        // Read after the bind: loading the management classes must not count against startup.
+        this.readyMillis = now - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     /** What happened to config edits since start: how many applied, how many were rejected, and the last error. */
@@ -173,7 +177,8 @@ public final class Gateway implements AutoCloseable {
     public String banner() {
         StringBuilder b = new StringBuilder();
         b.append("loopgate listening on http://").append(hostForUrl()).append(':').append(port())
-                .append(" (").append(server.transportName()).append(")\n");
+                .append(" (").append(server.transportName())
+                .append(readyMillis >= 0 ? ", ready in " + readyMillis + " ms" : "").append(")\n");
         if (server.fallbackNote() != null) {
             b.append("note: ").append(server.fallbackNote()).append('\n');
         }

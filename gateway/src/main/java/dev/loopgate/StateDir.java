@@ -1,6 +1,5 @@
 package dev.loopgate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.Map;
  * {@code $XDG_STATE_HOME/loopgate}, else {@code ~/.local/state/loopgate}. Holds {@code gateway.json} for the CLI.
  */
 public final class StateDir {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
 
@@ -48,13 +46,13 @@ public final class StateDir {
     /** Writes {@code gateway.json} atomically, so a CLI never reads half a file. */
     public void writeGateway(String address, String adminUrl, int port) throws IOException {
         Files.createDirectories(dir);
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = dev.loopgate.Json.mapper().createObjectNode();
         n.put("address", address);
         n.put("port", port);
         n.put("pid", ProcessHandle.current().pid());
         n.put("admin_url", adminUrl);
         Path tmp = dir.resolve("gateway.json.tmp");
-        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+        Files.writeString(tmp, dev.loopgate.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
         Files.move(tmp, gatewayFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -1,6 +1,5 @@
 package dev.loopgate.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.config.BackendUrl;
@@ -27,7 +26,6 @@ import java.util.Map;
  * read it (HTTP-BAR "Localhost security").
  */
 public final class AdminHandler implements AdminRequests {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Routes routes;
 
@@ -56,7 +54,7 @@ public final class AdminHandler implements AdminRequests {
     }
 
     static ObjectNode services(RouteTable table, int port) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = dev.loopgate.Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("services");
         Map<String, List<String>> urls = table.urls(port);
         for (ServiceConfig s : table.services().values()) {
@@ -83,7 +81,7 @@ public final class AdminHandler implements AdminRequests {
     }
 
     private static ObjectNode error(String message, String field) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = dev.loopgate.Json.mapper().createObjectNode();
         n.put("error", message);
         if (field != null) {
             n.put("field", field);

@@ -1,6 +1,5 @@
 package dev.loopgate.proxy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -18,7 +17,6 @@ import java.util.Map;
  * scripts. Pages load nothing from elsewhere and name only the service that was asked for.
  */
 final class ErrorPages {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorPages() {}
 
@@ -83,7 +81,7 @@ final class ErrorPages {
     }
 
     static String json(Problem p) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = dev.loopgate.Json.mapper().createObjectNode();
         n.put("status", p.status().code());
         n.put("error", p.detail());
         n.put("title", p.title());
