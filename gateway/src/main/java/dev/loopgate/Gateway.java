@@ -1,6 +1,14 @@
 package dev.loopgate;
 
 import dev.loopgate.admin.AdminHandler;
+import dev.loopgate.admin.Token;
+import dev.loopgate.registry.RegistrationStore;
+import dev.loopgate.registry.Registry;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.loopgate.config.ConfigException;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.ConfigWatcher;
@@ -28,8 +36,15 @@ public final class Gateway implements AutoCloseable {
     private final StateDir stateDir;
     private final Reloads reloads;
     private final long readyMillis;
+    private final Registry registry;
+    private final Token token;
+    private final ScheduledExecutorService leases;
 
-    private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads) {
+    private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads,
+            Registry registry, Token token, ScheduledExecutorService leases) {
+        this.registry = registry;
+        this.token = token;
+        this.leases = leases;
         this.routes = routes;
         this.server = server;
         this.watcher = watcher;
@@ -74,16 +89,39 @@ public final class Gateway implements AutoCloseable {
         if (options.portOverride() != null) {
             listen = listen.withPort(options.portOverride());
         }
+        Token token;
+        try {
+            token = Token.resolve(System.getenv(), options.stateDir().path());
+        } catch (IOException e) {
+            throw new StartException("cannot create the API token in " + options.stateDir().path() + ": "
+                    + e.getMessage() + " (set LOOPGATE_TOKEN or choose another --state-dir)", e);
+        }
         Routes routes = new Routes(RouteTable.build(config));
+        AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
+        Registry registry = new Registry(routes, config,
+                new RegistrationStore(options.stateDir().path().resolve("registrations.json")), Clock.systemUTC(),
+                authority -> {
+                    GatewayServer s = serverRef.get();
+                    if (s != null) {
+                        s.closeIdleBackendConnections(authority);
+                    }
+                });
         GatewayServer server = GatewayServer.start(routes, listen, options.portOverride() == null,
-                new AdminHandler(routes));
+                new AdminHandler(routes, registry, token));
+        serverRef.set(server);
+        ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loopgate-leases");
+            t.setDaemon(true);
+            return t;
+        });
+        leases.scheduleWithFixedDelay(registry::expireLeases, 250, 250, TimeUnit.MILLISECONDS);
         ConfigWatcher watcher = null;
         Reloads reloads = new Reloads();
         if (options.configFile() != null) {
             ListenAddress started = listen;
             watcher = new ConfigWatcher(options.configFile(), ConfigWatcher.read(options.configFile()),
                     options.watchInterval(), next -> {
-                        apply(routes, next, started);
+                        apply(routes, registry, next, started);
                         reloads.lastError = null;
                         reloads.applied.incrementAndGet();
                     }, e -> {
@@ -92,7 +130,7 @@ public final class Gateway implements AutoCloseable {
                         reloads.rejected.incrementAndGet();
                     }).start();
         }
-        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads);
+        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases);
         gateway.writeState();
         return gateway;
     }
@@ -108,9 +146,9 @@ public final class Gateway implements AutoCloseable {
         return listen.withHost(bracketed ? b.substring(1, b.length() - 1) : b);
     }
 
-    private static void apply(Routes routes, GatewayConfig next, ListenAddress listening) {
-        RouteTable old = routes.current();
-        routes.swap(RouteTable.build(next));
+    private static void apply(Routes routes, Registry registry, GatewayConfig next, ListenAddress listening) {
+        GatewayConfig old = routes.current().config();
+        registry.fileChanged(next);
         Set<String> added = new HashSet<>(next.services().keySet());
         added.removeAll(old.services().keySet());
         Set<String> removed = new HashSet<>(old.services().keySet());
@@ -188,18 +226,27 @@ public final class Gateway implements AutoCloseable {
         routes.current().urls(port()).forEach((name, urls) -> {
             for (String u : urls) {
                 b.append(String.format("  %-7s %s -> %s%n", name, u,
-                        String.join(", ", config.services().get(name).backends().stream().map(Object::toString)
-                                .toList())));
+                        String.join(", ", routes.current().services().get(name).backends().stream()
+                                .map(e -> e.url().toString()).toList())));
             }
         });
-        if (config.services().isEmpty()) {
+        if (routes.current().services().isEmpty()) {
             b.append("  no services yet: add e.g. 'services: { web: 5173 }' to the config file\n");
         }
         return b.toString();
     }
 
+    public Registry registry() {
+        return registry;
+    }
+
+    public Token token() {
+        return token;
+    }
+
     @Override
     public void close() {
+        leases.shutdownNow();
         if (watcher != null) {
             watcher.close();
         }

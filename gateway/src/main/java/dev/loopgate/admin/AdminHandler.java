@@ -2,10 +2,16 @@ package dev.loopgate.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loopgate.config.BackendUrl;
 import dev.loopgate.config.ServiceConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.proxy.AdminRequests;
+import dev.loopgate.registry.Registration;
+import dev.loopgate.registry.Registry;
+import dev.loopgate.registry.RegistryException;
+import io.netty.buffer.ByteBuf;
+import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
+import dev.loopgate.routing.ServiceEntry;
 import dev.loopgate.routing.Routes;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,60 +27,144 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The admin host: {@code /healthz}, the read-only service list at {@code /api/v1/services}, and an overview page.
- * Reads need no token, but a request that carries a foreign {@code Origin} is refused so that other web pages cannot
- * read it (HTTP-BAR "Localhost security").
+ * The admin host: {@code /healthz}, the service list and registration API under {@code /api/v1}, and an overview page.
+ * Reads need no token, changes need the bearer token; any request that carries a foreign {@code Origin} is refused,
+ * so other web pages can neither read nor change anything (HTTP-BAR "Localhost security").
  */
 public final class AdminHandler implements AdminRequests {
+    private static final String SERVICES = "/api/v1/services";
 
     private final Routes routes;
+    private final Registry registry;
+    private final Token token;
 
-    public AdminHandler(Routes routes) {
+    public AdminHandler(Routes routes, Registry registry, Token token) {
         this.routes = routes;
+        this.registry = registry;
+        this.token = token;
     }
 
     @Override
-    public FullHttpResponse handle(HttpRequest request, int gatewayPort, ByteBufAllocator alloc) {
+    public FullHttpResponse handle(HttpRequest request, ByteBuf body, int gatewayPort, ByteBufAllocator alloc) {
         RouteTable table = routes.current();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !Origins.isLocal(origin, table.config().adminHost())) {
             return json(alloc, HttpResponseStatus.FORBIDDEN, error("requests from other origins are not allowed", "Origin"));
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        boolean read = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
-        if (!read) {
-            return json(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, error("only GET is supported here", null));
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+            return switch (path) {
+                case "/healthz" -> text(alloc, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8");
+                case SERVICES -> json(alloc, HttpResponseStatus.OK, services(table, gatewayPort));
+                case "/" -> text(alloc, HttpResponseStatus.OK, OverviewPage.render(table, gatewayPort),
+                        "text/html; charset=utf-8");
+                default -> json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + path, null));
+            };
         }
-        return switch (path) {
-            case "/healthz" -> text(alloc, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8");
-            case "/api/v1/services" -> json(alloc, HttpResponseStatus.OK, services(table, gatewayPort));
-            case "/" -> text(alloc, HttpResponseStatus.OK, OverviewPage.render(table, gatewayPort), "text/html; charset=utf-8");
-            default -> json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + path, null));
-        };
+        if (!path.startsWith(SERVICES + "/")) {
+            return json(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, error(method + " is not supported on " + path, null));
+        }
+        if (!token.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse res = json(alloc, HttpResponseStatus.UNAUTHORIZED, error(
+                    "changes need 'Authorization: Bearer <token>' (the token is $LOOPGATE_TOKEN or the file 'token'"
+                            + " in the state directory)", "Authorization"));
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            return res;
+        }
+        String[] parts = path.substring(SERVICES.length() + 1).split("/", -1);
+        try {
+            if (method.equals(HttpMethod.PUT) && parts.length == 3 && parts[1].equals("backends")) {
+                return register(decode(parts[0]), decode(parts[2]), body, table, alloc);
+            }
+            if (method.equals(HttpMethod.DELETE) && parts.length == 3 && parts[1].equals("backends")) {
+                return deregister(decode(parts[0]), decode(parts[2]), alloc);
+            }
+            if (method.equals(HttpMethod.DELETE) && parts.length == 1) {
+                return deregisterService(decode(parts[0]), alloc);
+            }
+        } catch (RegistryException e) {
+            return json(alloc, HttpResponseStatus.valueOf(e.status()), error(e.getMessage(), e.field()));
+        }
+        return json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + method + " " + path
+                + "; see PUT/DELETE " + SERVICES + "/{service}/backends/{id} and DELETE " + SERVICES + "/{service}", null));
+    }
+
+    private FullHttpResponse register(String service, String id, ByteBuf body, RouteTable table, ByteBufAllocator alloc)
+            throws RegistryException {
+        JsonNode json;
+        try {
+            json = body.isReadable() ? dev.loopgate.Json.mapper().readTree(body.toString(StandardCharsets.UTF_8)) : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryException(400, null, "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+        Registration r = RegistrationRequest.parse(service, id, json, table.config().adminHost(), registry.now());
+        Registry.Outcome outcome = registry.register(r);
+        ObjectNode n = dev.loopgate.Json.mapper().createObjectNode();
+        n.put("service", r.service());
+        n.put("id", r.id());
+        n.put("url", r.url().toString());
+        if (r.expiresAt() == null) {
+            n.putNull("lease_expires_at");
+        } else {
+            n.put("lease_expires_at", r.expiresAt().toString());
+        }
+        n.put("result", outcome == Registry.Outcome.CREATED ? "created" : "renewed");
+        return json(alloc, outcome == Registry.Outcome.CREATED ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, n);
+    }
+
+    private FullHttpResponse deregister(String service, String id, ByteBufAllocator alloc) throws RegistryException {
+        if (!registry.deregister(service, id)) {
+            throw new RegistryException(404, "id", "service '" + service + "' has no API backend '" + id + "'");
+        }
+        return empty(alloc);
+    }
+
+    private FullHttpResponse deregisterService(String service, ByteBufAllocator alloc) throws RegistryException {
+        if (registry.deregisterService(service) == 0) {
+            throw new RegistryException(404, "service", "service '" + service + "' has no API backends");
+        }
+        return empty(alloc);
+    }
+
+    private static String decode(String segment) {
+        return QueryStringDecoder.decodeComponent(segment);
+    }
+
+    private static FullHttpResponse empty(ByteBufAllocator alloc) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                alloc.buffer(0));
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return res;
     }
 
     static ObjectNode services(RouteTable table, int port) {
         ObjectNode root = dev.loopgate.Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("services");
         Map<String, List<String>> urls = table.urls(port);
-        for (ServiceConfig s : table.services().values()) {
+        for (ServiceEntry e : table.services().values()) {
+            ServiceConfig s = e.config();
             ObjectNode n = list.addObject();
             n.put("name", s.name());
             s.hosts().forEach(n.putArray("hosts")::add);
             s.paths().forEach(n.putArray("paths")::add);
             n.put("strip_prefix", s.stripPrefix());
-            n.put("source", "file");
+            n.put("source", e.source());
             urls.get(s.name()).forEach(n.putArray("urls")::add);
             ArrayNode backends = n.putArray("backends");
-            for (BackendUrl b : s.backends()) {
+            for (BackendEntry b : e.backends()) {
                 ObjectNode bn = backends.addObject();
                 bn.put("id", b.id());
-                bn.put("url", b.toString());
-                bn.put("source", "file");
+                bn.put("url", b.url().toString());
+                bn.put("source", b.source());
                 bn.put("health", "unknown");
                 bn.putNull("last_check");
                 bn.putNull("last_error");
-                bn.putNull("lease_expires_at");
+                if (b.leaseExpiresAt() == null) {
+                    bn.putNull("lease_expires_at");
+                } else {
+                    bn.put("lease_expires_at", b.leaseExpiresAt().toString());
+                }
             }
         }
         return root;

@@ -1,8 +1,9 @@
 package dev.loopgate.admin;
 
-import dev.loopgate.config.BackendUrl;
 import dev.loopgate.config.ServiceConfig;
+import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
+import dev.loopgate.routing.ServiceEntry;
 import java.util.List;
 import java.util.Map;
 
@@ -24,14 +25,16 @@ final class OverviewPage {
                     .append(", e.g. <code>services: { web: 5173 }</code>.</p>");
         } else {
             b.append("<table><thead><tr><th>Service</th><th>URLs</th><th>Backends</th></tr></thead><tbody>");
-            for (ServiceConfig s : table.services().values()) {
+            for (ServiceEntry e : table.services().values()) {
+                ServiceConfig s = e.config();
                 b.append("<tr><td>").append(esc(s.name())).append("</td><td>");
                 for (String u : urls.get(s.name())) {
                     b.append("<a href=\"").append(esc(u)).append("\">").append(esc(u)).append("</a><br>");
                 }
                 b.append("</td><td>");
-                for (BackendUrl url : s.backends()) {
-                    b.append("<code>").append(esc(url.toString())).append("</code><br>");
+                for (BackendEntry backend : e.backends()) {
+                    b.append("<code>").append(esc(backend.url().toString())).append("</code> ")
+                            .append(esc(backend.source())).append("<br>");
                 }
                 b.append("</td></tr>");
             }

@@ -85,6 +85,15 @@ final class BackendConnector {
                 });
     }
 
+    /** Closes idle connections to one backend address in every loop's pool. */
+    void closeIdle(String authority) {
+        pools.forEach((loop, pool) -> {
+            if (!loop.isShuttingDown()) {
+                loop.execute(() -> pool.closeIdle(authority));
+            }
+        });
+    }
+
     /** Idle pooled connections across all loops; for tests and diagnostics, read on each loop. */
     int idleCount() {
         int n = 0;

@@ -49,6 +49,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         EXCHANGE,
         /** Answered locally; reading and dropping the rest of the request body. */
         DISCARDING_BODY,
+        /** Reading an admin request's body (capped) before answering it. */
+        ADMIN_BODY,
         /** Answered and closing; everything read now is dropped. */
         CLOSING
     }
@@ -60,6 +62,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> headTimer;
     private boolean keepAliveAfterDiscard;
     private boolean readPending;
+    private HttpRequest adminRequest;
+    private boolean adminKeepAlive;
+    private io.netty.buffer.CompositeByteBuf adminBody;
     private AccessLog.Entry localLog;
 
     ClientConnection(GatewayContext gateway) {
@@ -125,6 +130,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     requestRead();
                 }
             }
+            case ADMIN_BODY -> {
+                if (msg instanceof HttpContent c) {
+                    onAdminContent(c);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                    closeNow();
+                }
+            }
             case CLOSING -> ReferenceCountUtil.release(msg);
         }
     }
@@ -155,9 +168,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (table.isAdminHost(host)) {
-            FullHttpResponse res = gateway.admin().handle(req, gateway.port(), ctx.alloc());
             localLog.service("admin");
-            writeLocal(req, res, keepAlive);
+            req.setUri(target.originForm());
+            startAdmin(req, keepAlive);
             return;
         }
         Route route = target.authority() == null && target.originForm().equals("*") ? null
@@ -185,6 +198,67 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange.start();
     }
 
+    /** Admin requests are small and answered whole: the body is read first, up to {@link AdminRequests#MAX_BODY}. */
+    private void startAdmin(HttpRequest req, boolean keepAlive) {
+        boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+        long length = HttpUtil.getContentLength(req, 0L);
+        if (length > AdminRequests.MAX_BODY) {
+            respondLocal(req, tooLarge(), false);
+            return;
+        }
+        if (!chunked && length == 0) {
+            writeLocal(req, gateway.admin().handle(req, io.netty.buffer.Unpooled.EMPTY_BUFFER, gateway.port(),
+                    ctx.alloc()), keepAlive);
+            return;
+        }
+        adminRequest = req;
+        adminKeepAlive = keepAlive;
+        adminBody = ctx.alloc().compositeBuffer();
+        state = State.ADMIN_BODY;
+        requestRead();
+    }
+
+    private void onAdminContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            releaseAdminBody();
+            respondLocal(adminRequest, Problem.of(HttpResponseStatus.BAD_REQUEST, "malformed request body"), false);
+            return;
+        }
+        adminBody.addComponent(true, c.content().retain());
+        boolean last = c instanceof LastHttpContent;
+        c.release();
+        if (adminBody.readableBytes() > AdminRequests.MAX_BODY) {
+            releaseAdminBody();
+            respondLocal(adminRequest, tooLarge(), false);
+            return;
+        }
+        if (!last) {
+            requestRead();
+            return;
+        }
+        FullHttpResponse res;
+        try {
+            res = gateway.admin().handle(adminRequest, adminBody, gateway.port(), ctx.alloc());
+        } finally {
+            releaseAdminBody();
+        }
+        finishLocal(res, adminKeepAlive);
+        afterLocalResponse(adminKeepAlive);
+    }
+
+    private void releaseAdminBody() {
+        if (adminBody != null) {
+            adminBody.release();
+            adminBody = null;
+        }
+    }
+
+    private static Problem tooLarge() {
+        return Problem.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "admin requests are limited to " + AdminRequests.MAX_BODY / 1024 + " KiB");
+    }
+
     private Problem notServed(String host, boolean proxyForm) {
         String detail = proxyForm
                 ? "loopgate is not an open proxy: it forwards only to the local services it routes, and '" + host
@@ -198,7 +272,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Problem notFound(RouteTable table, String host) {
         Map<String, List<String>> urls = table.urls(gateway.port());
         List<String> names = new ArrayList<>();
-        table.services().values().forEach(s -> s.hosts().stream().filter(h -> !h.startsWith("*.")).forEach(names::add));
+        table.services().values().forEach(s -> s.config().hosts().stream().filter(h -> !h.startsWith("*.")).forEach(names::add));
         String closest = DidYouMean.closest(host, names);
         int port = gateway.port();
         String close = closest == null ? null : "http://" + closest + (port == 80 ? "" : ":" + port) + "/";
@@ -223,16 +297,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 || HttpUtil.getContentLength(req, 0L) > MAX_DISCARDED_BODY))) {
             keepAlive = false;
         }
-        if (!keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (req.protocolVersion().minorVersion() == 0) {
+        if (keepAlive && req.protocolVersion().minorVersion() == 0) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        localLog.status(res.status().code());
-        localLog.addBytesOut(res.content().readableBytes());
-        localLog.write();
-        localLog = null;
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        finishLocal(res, keepAlive);
         if (!keepAlive) {
             closeAfterFlush();
             return;
@@ -244,6 +312,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         keepAliveAfterDiscard = true;
         state = State.DISCARDING_BODY;
         requestRead();
+    }
+
+    private void finishLocal(FullHttpResponse res, boolean keepAlive) {
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        localLog.status(res.status().code());
+        localLog.addBytesOut(res.content().readableBytes());
+        localLog.write();
+        localLog = null;
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     private void afterLocalResponse(boolean keepAlive) {
@@ -383,6 +462,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelHeadTimer();
+        releaseAdminBody();
         state = State.CLOSING;
         Exchange e = exchange;
         exchange = null;

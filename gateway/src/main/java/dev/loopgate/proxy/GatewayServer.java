@@ -159,9 +159,9 @@ public final class GatewayServer implements AutoCloseable {
         return gateway.connector().idleCount();
     }
 
-    /** Closes idle backend connections, e.g. after a reload removed backends. */
-    public void closeIdleBackendConnections() {
-        gateway.connector().closeIdle();
+    /** Closes idle pooled connections to one backend ({@code host:port}), e.g. after it was deregistered. */
+    public void closeIdleBackendConnections(String authority) {
+        gateway.connector().closeIdle(authority);
     }
 
     /** Stops accepting, lets in-flight exchanges finish up to the configured deadline, then closes everything. */

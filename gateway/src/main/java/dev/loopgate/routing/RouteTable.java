@@ -1,6 +1,5 @@
 package dev.loopgate.routing;
 
-import dev.loopgate.config.BackendUrl;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ServiceConfig;
 import java.util.ArrayList;
@@ -21,23 +20,32 @@ public final class RouteTable {
     private final GatewayConfig config;
     private final Map<String, List<Route>> exact;
     private final List<Map.Entry<String, List<Route>>> wildcards;
-    private final Map<String, ServiceConfig> services;
+    private final Map<String, ServiceEntry> services;
 
-    private RouteTable(GatewayConfig config, Map<String, List<Route>> exact,
+    private RouteTable(GatewayConfig config, Map<String, ServiceEntry> services, Map<String, List<Route>> exact,
             List<Map.Entry<String, List<Route>>> wildcards) {
         this.config = config;
         this.exact = exact;
         this.wildcards = wildcards;
-        this.services = config.services();
+        this.services = services;
     }
 
+    /** The routes of a config file alone. */
     public static RouteTable build(GatewayConfig config) {
+        return build(config, config.services().values().stream().map(ServiceEntry::fromFile).toList());
+    }
+
+    /** The routes of the given services (from every source), with the gateway settings of {@code config}. */
+    public static RouteTable build(GatewayConfig config, java.util.Collection<ServiceEntry> entries) {
         Map<String, List<Route>> exact = new HashMap<>();
         Map<String, List<Route>> wild = new HashMap<>();
-        for (ServiceConfig s : config.services().values()) {
+        Map<String, ServiceEntry> services = new LinkedHashMap<>();
+        for (ServiceEntry entry : entries) {
+            services.put(entry.name(), entry);
+            ServiceConfig s = entry.config();
             List<Backend> backends = new ArrayList<>();
-            for (BackendUrl url : s.backends()) {
-                backends.add(new Backend(s.name(), url.id(), url));
+            for (BackendEntry b : entry.backends()) {
+                backends.add(new Backend(s.name(), b.id(), b.url()));
             }
             for (String path : s.paths()) {
                 Route route = new Route(s, path, backends);
@@ -52,14 +60,15 @@ public final class RouteTable {
         wild.values().forEach(l -> l.sort(longestPrefixFirst));
         List<Map.Entry<String, List<Route>>> wildcards = new ArrayList<>(wild.entrySet());
         wildcards.sort(Comparator.comparingInt((Map.Entry<String, List<Route>> e) -> e.getKey().length()).reversed());
-        return new RouteTable(config, Map.copyOf(exact), List.copyOf(wildcards));
+        return new RouteTable(config, java.util.Collections.unmodifiableMap(services), Map.copyOf(exact),
+                List.copyOf(wildcards));
     }
 
     public GatewayConfig config() {
         return config;
     }
 
-    public Map<String, ServiceConfig> services() {
+    public Map<String, ServiceEntry> services() {
         return services;
     }
 
@@ -113,7 +122,8 @@ public final class RouteTable {
     public Map<String, List<String>> urls(int port) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         String portPart = port == 80 ? "" : ":" + port;
-        for (ServiceConfig s : services.values()) {
+        for (ServiceEntry e : services.values()) {
+            ServiceConfig s = e.config();
             List<String> urls = new ArrayList<>();
             for (String host : s.hosts()) {
                 for (String path : s.paths()) {

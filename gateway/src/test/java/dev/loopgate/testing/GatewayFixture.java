@@ -1,6 +1,9 @@
 package dev.loopgate.testing;
 
 import dev.loopgate.admin.AdminHandler;
+import dev.loopgate.admin.Token;
+import dev.loopgate.registry.Registry;
+import java.time.Clock;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ListenAddress;
@@ -25,16 +28,28 @@ public final class GatewayFixture implements AutoCloseable {
         this.server = server;
     }
 
+    /** The bearer token of fixture gateways. */
+    public static final String TOKEN = "test-token";
+
+    private Registry registry;
+
     public static GatewayFixture start(String yaml) throws Exception {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
         Routes routes = new Routes(RouteTable.build(config));
+        Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> { });
         GatewayServer server = GatewayServer.start(routes, new ListenAddress("127.0.0.1", 0), false,
-                new AdminHandler(routes));
-        return new GatewayFixture(routes, server);
+                new AdminHandler(routes, registry, Token.of(TOKEN)));
+        GatewayFixture f = new GatewayFixture(routes, server);
+        f.registry = registry;
+        return f;
     }
 
     public void reload(String yaml) throws Exception {
-        routes.swap(RouteTable.build(ConfigLoader.parse(yaml, "test.yaml")));
+        registry.fileChanged(ConfigLoader.parse(yaml, "test.yaml"));
+    }
+
+    public Registry registry() {
+        return registry;
     }
 
     public int port() {

@@ -1,0 +1,242 @@
+package dev.loopgate.registry;
+
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.config.ServiceConfig;
+import dev.loopgate.routing.BackendEntry;
+import dev.loopgate.routing.RouteTable;
+import dev.loopgate.routing.Routes;
+import dev.loopgate.routing.ServiceEntry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service and backend from every source — the config file and the API — merged into one route table.
+ * Each change builds a new immutable table and swaps it in, as a file reload does. The file wins: an API service
+ * whose name or routes the file claims is kept on disk but not routed, and that is reported.
+ *
+ * <p>This is the control plane: changes are rare and serialised by the object's monitor; the proxy only ever reads
+ * the published table.
+ */
+public final class Registry {
+    private static final Logger log = LoggerFactory.getLogger(Registry.class);
+
+    private final Routes routes;
+    private final RegistrationStore store;
+    private final Clock clock;
+    private final Consumer<String> backendGone;
+    private final Map<String, Map<String, Registration>> api = new LinkedHashMap<>();
+    private GatewayConfig file;
+    private List<String> shadowed = List.of();
+
+    /**
+     * @param backendGone told the {@code host:port} of a backend that no longer serves any route, so its idle
+     *     pooled connections can be closed
+     */
+    public Registry(Routes routes, GatewayConfig file, RegistrationStore store, Clock clock,
+            Consumer<String> backendGone) {
+        this.routes = routes;
+        this.file = file;
+        this.store = store;
+        this.clock = clock;
+        this.backendGone = backendGone;
+        for (Registration r : store == null ? List.<Registration>of() : store.load(clock.instant())) {
+            api.computeIfAbsent(r.service(), s -> new LinkedHashMap<>()).put(r.id(), r);
+        }
+        publish();
+    }
+
+    /** The outcome of a PUT: created, or renewed (the same id again). */
+    public enum Outcome { CREATED, RENEWED }
+
+    public synchronized void fileChanged(GatewayConfig next) {
+        file = next;
+        publish();
+    }
+
+    public synchronized Outcome register(Registration r) throws RegistryException {
+        if (file.services().containsKey(r.service())) {
+            throw new RegistryException(409, "service", "service '" + r.service() + "' is declared in "
+                    + file.source() + "; edit it there, or register under another name");
+        }
+        Map<String, Registration> existing = api.get(r.service());
+        if (existing != null && !existing.isEmpty()) {
+            Registration first = existing.values().iterator().next();
+            requireSame("hosts", first.hosts(), r.hosts(), r.service());
+            requireSame("paths", first.paths(), r.paths(), r.service());
+            requireSame("strip_prefix", first.stripPrefix(), r.stripPrefix(), r.service());
+        }
+        String owner = claimOwner(r);
+        if (owner != null) {
+            throw new RegistryException(409, "hosts", owner);
+        }
+        Outcome outcome = existing != null && existing.containsKey(r.id()) ? Outcome.RENEWED : Outcome.CREATED;
+        api.computeIfAbsent(r.service(), s -> new LinkedHashMap<>()).put(r.id(), r);
+        publishAndSave();
+        return outcome;
+    }
+
+    private static void requireSame(String field, Object current, Object requested, String service)
+            throws RegistryException {
+        if (!Objects.equals(current, requested)) {
+            throw new RegistryException(409, field, "service '" + service + "' is registered with " + field + " "
+                    + current + "; register with the same " + field + " or remove the service first");
+        }
+    }
+
+    /** Who already routes a (host, path) of {@code r}, as a message; {@code null} when nobody does. */
+    private String claimOwner(Registration r) {
+        Map<String, String> claims = new HashMap<>();
+        file.services().values().forEach(s -> claim(claims, s.hosts(), s.paths(), s.name() + "' (from " + file.source() + ")"));
+        api.forEach((service, regs) -> {
+            if (!service.equals(r.service()) && !regs.isEmpty()) {
+                Registration first = regs.values().iterator().next();
+                claim(claims, first.hosts(), first.paths(), service + "' (registered through the API)");
+            }
+        });
+        for (String host : r.hosts()) {
+            for (String path : r.paths()) {
+                String owner = claims.get(host + " " + path);
+                if (owner != null) {
+                    return "http://" + host + path + " is already routed to service '" + owner;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void claim(Map<String, String> claims, List<String> hosts, List<String> paths, String owner) {
+        for (String h : hosts) {
+            for (String p : paths) {
+                claims.putIfAbsent(h + " " + p, owner);
+            }
+        }
+    }
+
+    /** Removes one backend; {@code false} if there was no such registration. */
+    public synchronized boolean deregister(String service, String id) {
+        Map<String, Registration> regs = api.get(service);
+        Registration removed = regs == null ? null : regs.remove(id);
+        if (removed == null) {
+            return false;
+        }
+        if (regs.isEmpty()) {
+            api.remove(service);
+        }
+        publishAndSave();
+        backendGone.accept(removed.url().authority());
+        return true;
+    }
+
+    /** Removes every API backend of a service; returns how many there were. */
+    public synchronized int deregisterService(String service) {
+        Map<String, Registration> regs = api.remove(service);
+        if (regs == null) {
+            return 0;
+        }
+        publishAndSave();
+        regs.values().forEach(r -> backendGone.accept(r.url().authority()));
+        return regs.size();
+    }
+
+    /** Drops registrations whose lease ran out; called about every quarter second. */
+    public synchronized void expireLeases() {
+        Instant now = clock.instant();
+        List<Registration> gone = new ArrayList<>();
+        api.values().forEach(regs -> regs.values().removeIf(r -> r.expired(now) && gone.add(r)));
+        if (gone.isEmpty()) {
+            return;
+        }
+        api.values().removeIf(Map::isEmpty);
+        gone.forEach(r -> log.info("lease of {}/{} ({}) ran out; removed", r.service(), r.id(), r.url()));
+        publishAndSave();
+        gone.forEach(r -> backendGone.accept(r.url().authority()));
+    }
+
+    public synchronized List<Registration> registrations() {
+        List<Registration> out = new ArrayList<>();
+        api.values().forEach(regs -> out.addAll(regs.values()));
+        return out;
+    }
+
+    /** API services not routed because the config file claims their name or routes, with the reason. */
+    public synchronized List<String> shadowed() {
+        return shadowed;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    private void publishAndSave() {
+        publish();
+        if (store == null) {
+            return;
+        }
+        try {
+            store.save(registrations());
+        } catch (IOException e) {
+            log.warn("cannot save API registrations to {}: {}; they will not survive a restart", store.file(),
+                    e.getMessage());
+        }
+    }
+
+    private void publish() {
+        List<ServiceEntry> entries = new ArrayList<>();
+        file.services().values().forEach(s -> entries.add(ServiceEntry.fromFile(s)));
+        Map<String, String> claims = new HashMap<>();
+        file.services().values().forEach(s -> claim(claims, s.hosts(), s.paths(), s.name()));
+        List<String> notRouted = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Registration>> e : api.entrySet()) {
+            String conflict = conflictWithFile(e.getKey(), e.getValue().values(), claims);
+            if (conflict != null) {
+                notRouted.add(conflict);
+                continue;
+            }
+            entries.add(toEntry(e.getKey(), e.getValue().values()));
+        }
+        if (!notRouted.equals(shadowed)) {
+            notRouted.forEach(s -> log.warn("not routed: {}", s));
+        }
+        shadowed = List.copyOf(notRouted);
+        routes.swap(RouteTable.build(file, entries));
+    }
+
+    private String conflictWithFile(String service, Collection<Registration> regs, Map<String, String> fileClaims) {
+        if (file.services().containsKey(service)) {
+            return "API service '" + service + "': the config file declares a service of that name";
+        }
+        Registration first = regs.iterator().next();
+        if (first.hosts().contains(file.adminHost())) {
+            return "API service '" + service + "': " + file.adminHost() + " is the admin host";
+        }
+        for (String h : first.hosts()) {
+            for (String p : first.paths()) {
+                String owner = fileClaims.get(h + " " + p);
+                if (owner != null) {
+                    return "API service '" + service + "': http://" + h + p + " is routed to '" + owner
+                            + "' by the config file";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ServiceEntry toEntry(String service, Collection<Registration> regs) {
+        Registration first = regs.iterator().next();
+        ServiceConfig config = new ServiceConfig(service, first.hosts(), first.paths(), first.stripPrefix(),
+                regs.stream().map(Registration::url).toList(), first.health(), null);
+        return new ServiceEntry(config, "api",
+                regs.stream().map(r -> new BackendEntry(r.id(), r.url(), "api", r.expiresAt())).toList());
+    }
+}
