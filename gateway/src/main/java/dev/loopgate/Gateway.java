@@ -2,6 +2,9 @@ package dev.loopgate;
 
 import dev.loopgate.admin.AdminHandler;
 import dev.loopgate.admin.Token;
+import dev.loopgate.health.HealthChecker;
+import dev.loopgate.health.HealthStates;
+import dev.loopgate.metrics.Metrics;
 import dev.loopgate.registry.RegistrationStore;
 import dev.loopgate.registry.Registry;
 import java.time.Clock;
@@ -39,9 +42,11 @@ public final class Gateway implements AutoCloseable {
     private final Registry registry;
     private final Token token;
     private final ScheduledExecutorService leases;
+    private final HealthChecker checker;
 
     private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads,
-            Registry registry, Token token, ScheduledExecutorService leases) {
+            Registry registry, Token token, ScheduledExecutorService leases, HealthChecker checker) {
+        this.checker = checker;
         this.registry = registry;
         this.token = token;
         this.leases = leases;
@@ -96,7 +101,8 @@ public final class Gateway implements AutoCloseable {
             throw new StartException("cannot create the API token in " + options.stateDir().path() + ": "
                     + e.getMessage() + " (set LOOPGATE_TOKEN or choose another --state-dir)", e);
         }
-        Routes routes = new Routes(RouteTable.build(config));
+        HealthStates health = new HealthStates(Clock.systemUTC());
+        Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
         Registry registry = new Registry(routes, config,
                 new RegistrationStore(options.stateDir().path().resolve("registrations.json")), Clock.systemUTC(),
@@ -105,10 +111,13 @@ public final class Gateway implements AutoCloseable {
                     if (s != null) {
                         s.closeIdleBackendConnections(authority);
                     }
-                });
+                }, health);
+        Metrics metrics = Metrics.forServer(routes, health, serverRef::get);
         GatewayServer server = GatewayServer.start(routes, listen, options.portOverride() == null,
-                new AdminHandler(routes, registry, token));
+                new AdminHandler(routes, registry, token, health, metrics), metrics);
         serverRef.set(server);
+        HealthChecker checker = new HealthChecker(routes, health, server.prober(), server.healthLoop(),
+                Clock.systemUTC(), metrics::healthCheck).start();
         ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "loopgate-leases");
             t.setDaemon(true);
@@ -124,13 +133,17 @@ public final class Gateway implements AutoCloseable {
                         apply(routes, registry, next, started);
                         reloads.lastError = null;
                         reloads.applied.incrementAndGet();
+                        metrics.configReload(true);
                     }, e -> {
                         reject(e);
                         reloads.lastError = e.getMessage();
                         reloads.rejected.incrementAndGet();
+                        metrics.configReload(false);
                     }).start();
         }
-        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases);
+        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases,
+                checker);
+        metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
     }
@@ -247,6 +260,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         leases.shutdownNow();
+        checker.close();
         if (watcher != null) {
             watcher.close();
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.config.ServiceConfig;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.health.BackendHealth;
+import dev.loopgate.health.HealthStates;
+import dev.loopgate.metrics.Metrics;
 import dev.loopgate.proxy.AdminRequests;
 import dev.loopgate.registry.Registration;
 import dev.loopgate.registry.Registry;
@@ -37,8 +40,12 @@ public final class AdminHandler implements AdminRequests {
     private final Routes routes;
     private final Registry registry;
     private final Token token;
+    private final HealthStates health;
+    private final Metrics metrics;
 
-    public AdminHandler(Routes routes, Registry registry, Token token) {
+    public AdminHandler(Routes routes, Registry registry, Token token, HealthStates health, Metrics metrics) {
+        this.health = health;
+        this.metrics = metrics;
         this.routes = routes;
         this.registry = registry;
         this.token = token;
@@ -56,7 +63,9 @@ public final class AdminHandler implements AdminRequests {
         if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
             return switch (path) {
                 case "/healthz" -> text(alloc, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8");
-                case SERVICES -> json(alloc, HttpResponseStatus.OK, services(table, gatewayPort));
+                case "/metrics" -> text(alloc, HttpResponseStatus.OK, metrics.scrape(),
+                        "text/plain; version=0.0.4; charset=utf-8");
+                case SERVICES -> json(alloc, HttpResponseStatus.OK, services(table, gatewayPort, health));
                 case "/" -> text(alloc, HttpResponseStatus.OK, OverviewPage.render(table, gatewayPort),
                         "text/html; charset=utf-8");
                 default -> json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + path, null));
@@ -138,7 +147,7 @@ public final class AdminHandler implements AdminRequests {
         return res;
     }
 
-    static ObjectNode services(RouteTable table, int port) {
+    static ObjectNode services(RouteTable table, int port, HealthStates health) {
         ObjectNode root = dev.loopgate.Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("services");
         Map<String, List<String>> urls = table.urls(port);
@@ -157,9 +166,21 @@ public final class AdminHandler implements AdminRequests {
                 bn.put("id", b.id());
                 bn.put("url", b.url().toString());
                 bn.put("source", b.source());
-                bn.put("health", "unknown");
-                bn.putNull("last_check");
-                bn.putNull("last_error");
+                BackendHealth h = health.of(s.name(), b.id());
+                bn.put("health", h.status().label());
+                if (h.lastCheck() == null) {
+                    bn.putNull("last_check");
+                } else {
+                    bn.put("last_check", h.lastCheck().toString());
+                }
+                if (h.lastError() == null) {
+                    bn.putNull("last_error");
+                } else {
+                    bn.put("last_error", h.lastError());
+                }
+                if (h.latencyMicros() >= 0) {
+                    bn.put("latency_ms", h.latencyMicros() / 1000.0);
+                }
                 if (b.leaseExpiresAt() == null) {
                     bn.putNull("lease_expires_at");
                 } else {

@@ -40,7 +40,7 @@ final class OverviewPage {
             }
             b.append("</tbody></table>");
         }
-        return b.append("<p><a href=\"/api/v1/services\">API: /api/v1/services</a></p></body></html>\n")
+        return b.append("<p><a href=\"/api/v1/services\">API: /api/v1/services</a> · <a href=\"/metrics\">metrics</a></p></body></html>\n")
                 .toString();
     }
 

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 final class RegistrationRequest {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final Set<String> FIELDS = Set.of("url", "ttl", "hosts", "paths", "strip_prefix", "health");
-    private static final Set<String> HEALTH_FIELDS = Set.of("path", "interval", "timeout");
+    private static final Set<String> HEALTH_FIELDS = Set.of("path", "interval", "timeout", "healthy_threshold",
+            "unhealthy_threshold");
     private static final Duration MIN_TTL = Duration.ofSeconds(1);
 
     private RegistrationRequest() {}
@@ -171,10 +172,22 @@ final class RegistrationRequest {
         try {
             Duration interval = node.has("interval") ? Durations.parse(node.get("interval").asText()) : d.interval();
             Duration timeout = node.has("timeout") ? Durations.parse(node.get("timeout").asText()) : d.timeout();
-            return new HealthConfig(path, interval, timeout);
+            return new HealthConfig(path, interval, timeout, threshold(node, "healthy_threshold", d.healthyThreshold()),
+                    threshold(node, "unhealthy_threshold", d.unhealthyThreshold()));
         } catch (IllegalArgumentException e) {
             throw bad("health", e.getMessage());
         }
+    }
+
+    private static int threshold(JsonNode health, String field, int fallback) {
+        if (!health.has(field)) {
+            return fallback;
+        }
+        JsonNode v = health.get(field);
+        if (!v.isInt() || v.asInt() < 1 || v.asInt() > 99) {
+            throw new IllegalArgumentException(field + " must be a whole number from 1 to 99");
+        }
+        return v.asInt();
     }
 
     private static RegistryException bad(String field, String message) {

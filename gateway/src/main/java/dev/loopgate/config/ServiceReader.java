@@ -14,7 +14,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ServiceReader {
     private static final Set<String> SERVICE = new LinkedHashSet<>(List.of("hosts", "paths", "strip_prefix",
             "backends", "port", "health", "response_timeout"));
-    private static final Set<String> HEALTH = new LinkedHashSet<>(List.of("path", "interval", "timeout"));
+    private static final Set<String> HEALTH = new LinkedHashSet<>(List.of("path", "interval", "timeout",
+            "healthy_threshold", "unhealthy_threshold"));
 
     private final YamlNodes yaml;
 
@@ -180,7 +181,22 @@ final class ServiceReader {
         }
         Duration interval = m.containsKey("interval") ? yaml.duration(m.get("interval"), path + ".interval") : null;
         Duration timeout = m.containsKey("timeout") ? yaml.duration(m.get("timeout"), path + ".timeout") : null;
-        return new HealthConfig(p, interval == null ? d.interval() : interval, timeout == null ? d.timeout() : timeout);
+        int healthy = threshold(m, "healthy_threshold", path, d.healthyThreshold());
+        int unhealthy = threshold(m, "unhealthy_threshold", path, d.unhealthyThreshold());
+        return new HealthConfig(p, interval == null ? d.interval() : interval, timeout == null ? d.timeout() : timeout,
+                healthy, unhealthy);
+    }
+
+    private int threshold(Map<String, Node> m, String key, String path, int fallback) {
+        if (!m.containsKey(key)) {
+            return fallback;
+        }
+        String v = yaml.scalar(m.get(key), path + "." + key);
+        if (v != null && v.matches("\\d{1,2}") && Integer.parseInt(v) >= 1) {
+            return Integer.parseInt(v);
+        }
+        yaml.problem(m.get(key), path + "." + key, "must be a whole number from 1 to 99, got '" + v + "'");
+        return fallback;
     }
 
     private List<String> strings(Node node, String path, java.util.function.UnaryOperator<String> check) {

@@ -68,11 +68,13 @@ final class AccessLog {
             aborted = true;
         }
 
-        void write() {
+        void write(ExchangeObserver observer) {
+            long nanos = System.nanoTime() - startNanos;
+            observer.completed(service.equals("-") ? "none" : service, method, status, nanos);
             if (!log.isInfoEnabled()) {
                 return;
             }
-            long micros = (System.nanoTime() - startNanos) / 1000;
+            long micros = nanos / 1000;
             log.info("{} {} {} {} {} {} {} {}ms {}B{}{}", client, method, host, path, status == 0 ? "-" : status,
                     service, backend, String.format("%.1f", micros / 1000.0), bytesOut,
                     bytesIn > 0 ? " in=" + bytesIn + "B" : "", aborted ? " aborted" : "");

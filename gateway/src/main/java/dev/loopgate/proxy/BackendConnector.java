@@ -29,6 +29,9 @@ final class BackendConnector {
     private final Transport transport;
     private final LongSupplier idleTimeoutNanos;
     private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> idle = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> active =
+            new ConcurrentHashMap<>();
 
     /** What a caller hears back; always on its own event loop. */
     interface Callback {
@@ -85,6 +88,26 @@ final class BackendConnector {
                 });
     }
 
+    /** Idle pooled connections to a backend address ({@code host:port}), across loops. */
+    int idleTo(String authority) {
+        var n = idle.get(authority);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Backend connections in use by a service's exchanges. */
+    int activeFor(String service) {
+        var n = active.get(service);
+        return n == null ? 0 : n.get();
+    }
+
+    void countActive(String service, int delta) {
+        var n = active.get(service);
+        if (n == null) {
+            n = active.computeIfAbsent(service, s -> new java.util.concurrent.atomic.AtomicInteger());
+        }
+        n.addAndGet(delta);
+    }
+
     /** Closes idle connections to one backend address in every loop's pool. */
     void closeIdle(String authority) {
         pools.forEach((loop, pool) -> {
@@ -135,21 +158,26 @@ final class BackendConnector {
                                 .addLast(BackendConnection.NAME, new BackendConnection());
                     }
                 });
-        return new BackendPool(loop, b, idleTimeoutNanos.getAsLong());
+        return new BackendPool(loop, b, idleTimeoutNanos.getAsLong(), idle);
     }
 
     static List<InetSocketAddress> addresses(Backend backend) {
-        int port = backend.url().port();
+        return addresses(backend.url(), backend.preferIpv6());
+    }
+
+    /** Where to dial a backend URL: {@code localhost} on both loopback addresses, the preferred one first. */
+    static List<InetSocketAddress> addresses(dev.loopgate.config.BackendUrl url, boolean preferIpv6) {
+        int port = url.port();
         List<InetSocketAddress> out = new ArrayList<>(2);
-        if (backend.url().isLocalhostName()) {
+        if (url.isLocalhostName()) {
             InetSocketAddress v4 = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             InetSocketAddress v6 = new InetSocketAddress(ipv6Loopback(), port);
-            out.add(backend.preferIpv6() ? v6 : v4);
-            out.add(backend.preferIpv6() ? v4 : v6);
-        } else if (backend.url().host().matches("[0-9.]+|[0-9a-f:.]+")) {
-            out.add(new InetSocketAddress(backend.url().host(), port));
+            out.add(preferIpv6 ? v6 : v4);
+            out.add(preferIpv6 ? v4 : v6);
+        } else if (url.host().matches("[0-9.]+|[0-9a-f:.]+")) {
+            out.add(new InetSocketAddress(url.host(), port));
         } else {
-            out.add(InetSocketAddress.createUnresolved(backend.url().host(), port));
+            out.add(InetSocketAddress.createUnresolved(url.host(), port));
         }
         return out;
     }

@@ -16,15 +16,18 @@ import java.util.concurrent.TimeUnit;
  * connections are reused most-recent-first and closed after {@code idleTimeoutNanos} unused.
  */
 final class BackendPool {
-    private static final int MAX_IDLE_PER_BACKEND = 256;
+    private static final int MAX_IDLE_PER_BACKEND = 1024;
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> counts;
     private long idleTimeoutNanos;
     private ScheduledFuture<?> sweeper;
 
-    BackendPool(EventLoop loop, Bootstrap bootstrap, long idleTimeoutNanos) {
+    BackendPool(EventLoop loop, Bootstrap bootstrap, long idleTimeoutNanos,
+            java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> counts) {
+        this.counts = counts;
         this.loop = loop;
         this.bootstrap = bootstrap;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -46,6 +49,7 @@ final class BackendPool {
         }
         Channel ch;
         while ((ch = q.pollLast()) != null) {
+            count(key, -1);
             BackendConnection handler = BackendConnection.of(ch);
             if (ch.isActive() && handler != null) {
                 handler.unpark();
@@ -66,9 +70,11 @@ final class BackendPool {
         ArrayDeque<Channel> q = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
         handler.park(this, key, System.nanoTime());
         q.addLast(ch);
+        count(key, 1);
         if (q.size() > MAX_IDLE_PER_BACKEND) {
             Channel oldest = q.pollFirst();
             if (oldest != null) {
+                count(key, -1);
                 oldest.close();
             }
         }
@@ -80,15 +86,21 @@ final class BackendPool {
 
     void forget(String key, Channel ch) {
         ArrayDeque<Channel> q = idle.get(key);
-        if (q != null) {
-            q.remove(ch);
+        if (q != null && q.remove(ch)) {
+            count(key, -1);
         }
+    }
+
+    /** Idle connections per backend address, kept for metrics readers on other threads. */
+    private void count(String key, int delta) {
+        counts.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(delta);
     }
 
     /** Closes every idle connection to {@code key} (its backend went away). */
     void closeIdle(String key) {
         ArrayDeque<Channel> q = idle.remove(key);
         if (q != null) {
+            count(key, -q.size());
             q.forEach(Channel::close);
         }
     }
@@ -98,9 +110,10 @@ final class BackendPool {
             sweeper.cancel(false);
             sweeper = null;
         }
-        for (ArrayDeque<Channel> q : idle.values()) {
+        idle.forEach((key, q) -> {
+            count(key, -q.size());
             q.forEach(Channel::close);
-        }
+        });
         idle.clear();
     }
 
@@ -114,13 +127,15 @@ final class BackendPool {
 
     private void sweep() {
         long now = System.nanoTime();
-        for (Iterator<ArrayDeque<Channel>> it = idle.values().iterator(); it.hasNext(); ) {
-            ArrayDeque<Channel> q = it.next();
+        for (Iterator<Map.Entry<String, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, ArrayDeque<Channel>> e = it.next();
+            ArrayDeque<Channel> q = e.getValue();
             while (!q.isEmpty()) {
                 BackendConnection h = BackendConnection.of(q.peekFirst());
                 if (h != null && now - h.parkedAt() < idleTimeoutNanos) {
                     break;
                 }
+                count(e.getKey(), -1);
                 q.pollFirst().close();
             }
             if (q.isEmpty()) {

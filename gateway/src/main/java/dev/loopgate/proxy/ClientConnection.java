@@ -320,7 +320,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         localLog.status(res.status().code());
         localLog.addBytesOut(res.content().readableBytes());
-        localLog.write();
+        localLog.write(gateway.observer());
         localLog = null;
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
@@ -341,7 +341,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
-        done.log().write();
+        done.log().write(gateway.observer());
         afterLocalResponse(keepAlive && ctx.channel().isActive());
     }
 
@@ -359,7 +359,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         localLog = failed.log();
         localLog.status(res.status().code());
         localLog.addBytesOut(res.content().readableBytes());
-        localLog.write();
+        localLog.write(gateway.observer());
         localLog = null;
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         afterLocalResponse(keepAlive);
@@ -371,14 +371,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
-        aborted.log().write();
+        aborted.log().write(gateway.observer());
         closeAfterFlush();
     }
 
     /** The backend accepted a WebSocket upgrade: from now on both connections relay raw bytes. */
     void startTunnel(Exchange upgraded, Channel backend) {
         exchange = null;
-        upgraded.log().write();
+        upgraded.log().write(gateway.observer());
         Channel client = ctx.channel();
         client.pipeline().replace(this, TunnelHandler.NAME, new TunnelHandler(backend));
         backend.pipeline().replace(BackendConnection.NAME, TunnelHandler.NAME, new TunnelHandler(client));
@@ -469,7 +469,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (e != null) {
             e.abort();
             e.log().aborted();
-            e.log().write();
+            e.log().write(gateway.observer());
         }
     }
 

@@ -48,6 +48,7 @@ final class Exchange implements BackendConnector.Callback {
     private boolean reused;
     private int attempts;
     private boolean retriedStale;
+    private boolean counted;
 
     private boolean requestComplete;
     private boolean requestBodyStarted;
@@ -88,13 +89,29 @@ final class Exchange implements BackendConnector.Callback {
         attempts = 1;
         if (backend == null) {
             finished = true;
-            client.respondProblem(this, Problem.of(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Service '" + route.serviceName() + "' has no backends.").withFix(
-                    "Register one with 'loopgate register " + route.serviceName() + " http://127.0.0.1:PORT' or add it to the config."),
-                    false);
+            client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
             return;
         }
         acquire(true);
+    }
+
+    /** 503: the service has no backends, or none is healthy (with what each last failed on). */
+    private Problem noBackend() {
+        String name = route.serviceName();
+        if (route.backends().isEmpty()) {
+            return Problem.of(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "Service '" + name + "' has no backends.").withFix("Register one with 'loopgate register " + name
+                    + " http://127.0.0.1:PORT' or add it to the config.");
+        }
+        StringBuilder why = new StringBuilder();
+        for (Backend b : route.backends()) {
+            why.append(why.length() == 0 ? "" : "; ").append(b.url().authority()).append(": ")
+                    .append(b.health().lastError() == null ? "down" : b.health().lastError());
+        }
+        return new Problem(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "No backend of '" + name + "' is up", "None of the backends of service '" + name + "' is healthy ("
+                + why + ").", "Start the dev server; loopgate notices within one health-check interval.", name, null,
+                java.util.Map.of(), null);
     }
 
     private void acquire(boolean allowPooled) {
@@ -115,6 +132,7 @@ final class Exchange implements BackendConnector.Callback {
         }
         backendChannel = ch;
         reused = wasPooled;
+        countActive(true);
         log.connected();
         BackendConnection.of(ch).attach(this);
         ch.write(request);
@@ -137,6 +155,8 @@ final class Exchange implements BackendConnector.Callback {
             return;
         }
         BackendFailure failure = classifyConnectFailure(cause);
+        backend.reportFailure(failure == BackendFailure.REFUSED ? "connection refused"
+                : failure == BackendFailure.CONNECT_TIMEOUT ? "connect timed out" : String.valueOf(describe(cause)));
         Backend next = route.after(backend, attempts);
         if (next != null && next != backend) {
             // Nothing was sent yet, so any request may go to another backend (RFC 9110 §9.2.2 does not apply).
@@ -359,6 +379,7 @@ final class Exchange implements BackendConnector.Callback {
         }
         Channel closed = backendChannel;
         backendChannel = null;
+        countActive(false);
         if (closed != null) {
             closed.close();
         }
@@ -372,6 +393,10 @@ final class Exchange implements BackendConnector.Callback {
                 return;
             }
             boolean bad = cause instanceof DecoderException;
+            if (!bad && !reused) {
+                // A fresh connection dropped without an answer: the server crashed or restarted.
+                backend.reportFailure("closed the connection before answering");
+            }
             fail(bad ? BackendFailure.BAD_RESPONSE : BackendFailure.RESET, cause == null ? null : cause.getMessage());
             return;
         }
@@ -442,7 +467,16 @@ final class Exchange implements BackendConnector.Callback {
         client.abortExchange(this);
     }
 
+    /** Counts this exchange's backend connection as in use, or no longer, exactly once each way. */
+    private void countActive(boolean nowActive) {
+        if (counted != nowActive) {
+            counted = nowActive;
+            gateway.connector().countActive(route.serviceName(), nowActive ? 1 : -1);
+        }
+    }
+
     private void closeBackend() {
+        countActive(false);
         Channel ch = backendChannel;
         backendChannel = null;
         if (ch != null) {
@@ -454,6 +488,7 @@ final class Exchange implements BackendConnector.Callback {
     private void finish() {
         finished = true;
         cancelResponseTimer();
+        countActive(false);
         Channel ch = backendChannel;
         backendChannel = null;
         if (ch != null) {
@@ -470,6 +505,7 @@ final class Exchange implements BackendConnector.Callback {
     private void startTunnel() {
         finished = true;
         cancelResponseTimer();
+        countActive(false);
         Channel ch = backendChannel;
         backendChannel = null;
         BackendConnection.of(ch).detach();

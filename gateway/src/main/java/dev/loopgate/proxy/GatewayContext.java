@@ -10,10 +10,13 @@ final class GatewayContext {
     private final BackendConnector connector;
     private final AdminRequests admin;
     private final ChannelGroup clients;
+    private final ExchangeObserver observer;
     private volatile boolean draining;
     private volatile int port;
 
-    GatewayContext(Routes routes, BackendConnector connector, AdminRequests admin, ChannelGroup clients) {
+    GatewayContext(Routes routes, BackendConnector connector, AdminRequests admin, ChannelGroup clients,
+            ExchangeObserver observer) {
+        this.observer = observer;
         this.routes = routes;
         this.connector = connector;
         this.admin = admin;
@@ -34,6 +37,10 @@ final class GatewayContext {
 
     AdminRequests admin() {
         return admin;
+    }
+
+    ExchangeObserver observer() {
+        return observer;
     }
 
     ChannelGroup clients() {

@@ -33,6 +33,7 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayContext gateway;
     private final Transport transport;
     private final String fallbackNote;
+    private final io.netty.channel.EventLoop healthLoop;
 
     private GatewayServer(EventLoopGroup group, Channel serverChannel, GatewayContext gateway, Transport transport,
             String fallbackNote) {
@@ -41,6 +42,7 @@ public final class GatewayServer implements AutoCloseable {
         this.gateway = gateway;
         this.transport = transport;
         this.fallbackNote = fallbackNote;
+        this.healthLoop = group.next();
     }
 
     /**
@@ -49,12 +51,17 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer start(Routes routes, ListenAddress listen, boolean mayFallBack, AdminRequests admin)
             throws StartException {
+        return start(routes, listen, mayFallBack, admin, ExchangeObserver.NONE);
+    }
+
+    public static GatewayServer start(Routes routes, ListenAddress listen, boolean mayFallBack, AdminRequests admin,
+            ExchangeObserver observer) throws StartException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors(), "loopgate");
         ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
         GatewayContext gateway = new GatewayContext(routes,
                 new BackendConnector(transport, () -> routes.current().config().timeouts().backendIdle().toNanos()),
-                admin, clients);
+                admin, clients, observer);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -150,8 +157,32 @@ public final class GatewayServer implements AutoCloseable {
         return fallbackNote;
     }
 
+    /** The event loop that runs health checks, and a prober that dials from it. */
+    public io.netty.channel.EventLoop healthLoop() {
+        return healthLoop;
+    }
+
+    public dev.loopgate.health.Prober prober() {
+        return new HealthProber(transport, healthLoop);
+    }
+
     public String transportName() {
         return transport.name();
+    }
+
+    /** Open client connections. */
+    public int clientConnections() {
+        return gateway.clients().size();
+    }
+
+    /** Backend connections in use by a service's exchanges. */
+    public int activeBackendConnections(String service) {
+        return gateway.connector().activeFor(service);
+    }
+
+    /** Idle pooled connections to a backend address ({@code host:port}). */
+    public int idleBackendConnections(String authority) {
+        return gateway.connector().idleTo(authority);
     }
 
     /** Idle pooled backend connections right now (for tests and diagnostics). */

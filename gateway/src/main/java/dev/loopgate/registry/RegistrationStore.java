@@ -99,6 +99,8 @@ public final class RegistrationStore {
         h.put("path", r.health().path());
         h.put("interval", Durations.format(r.health().interval()));
         h.put("timeout", Durations.format(r.health().timeout()));
+        h.put("healthy_threshold", r.health().healthyThreshold());
+        h.put("unhealthy_threshold", r.health().unhealthyThreshold());
         if (r.ttl() != null) {
             n.put("ttl", Durations.format(r.ttl()));
             n.put("expires_at", r.expiresAt().toString());
@@ -113,7 +115,9 @@ public final class RegistrationStore {
         n.required("paths").forEach(p -> paths.add(p.asText()));
         JsonNode h = n.required("health");
         HealthConfig health = new HealthConfig(h.required("path").asText(),
-                Durations.parse(h.required("interval").asText()), Durations.parse(h.required("timeout").asText()));
+                Durations.parse(h.required("interval").asText()), Durations.parse(h.required("timeout").asText()),
+                h.path("healthy_threshold").asInt(HealthConfig.DEFAULT.healthyThreshold()),
+                h.path("unhealthy_threshold").asInt(HealthConfig.DEFAULT.unhealthyThreshold()));
         return new Registration(n.required("service").asText(), n.required("id").asText(),
                 BackendUrl.parse(n.required("url").asText()), hosts, paths, n.required("strip_prefix").asBoolean(),
                 health, n.has("ttl") ? Durations.parse(n.get("ttl").asText()) : null,

@@ -2,6 +2,7 @@ package dev.loopgate.registry;
 
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ServiceConfig;
+import dev.loopgate.health.HealthStates;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
@@ -35,6 +36,7 @@ public final class Registry {
     private final RegistrationStore store;
     private final Clock clock;
     private final Consumer<String> backendGone;
+    private final HealthStates health;
     private final Map<String, Map<String, Registration>> api = new LinkedHashMap<>();
     private GatewayConfig file;
     private List<String> shadowed = List.of();
@@ -44,7 +46,8 @@ public final class Registry {
      *     pooled connections can be closed
      */
     public Registry(Routes routes, GatewayConfig file, RegistrationStore store, Clock clock,
-            Consumer<String> backendGone) {
+            Consumer<String> backendGone, HealthStates health) {
+        this.health = health;
         this.routes = routes;
         this.file = file;
         this.store = store;
@@ -209,7 +212,7 @@ public final class Registry {
             notRouted.forEach(s -> log.warn("not routed: {}", s));
         }
         shadowed = List.copyOf(notRouted);
-        routes.swap(RouteTable.build(file, entries));
+        routes.swap(RouteTable.build(file, entries, health));
     }
 
     private String conflictWithFile(String service, Collection<Registration> regs, Map<String, String> fileClaims) {

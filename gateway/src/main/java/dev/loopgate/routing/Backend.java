@@ -1,6 +1,8 @@
 package dev.loopgate.routing;
 
 import dev.loopgate.config.BackendUrl;
+import dev.loopgate.health.BackendHealth;
+import dev.loopgate.health.HealthStates;
 
 /**
  * One backend of a service, as the proxy dials it. For a {@code localhost} backend it remembers which loopback
@@ -10,12 +12,25 @@ public final class Backend {
     private final String service;
     private final String id;
     private final BackendUrl url;
+    private final HealthStates states;
+    private final BackendHealth health;
     private volatile boolean preferIpv6;
 
-    public Backend(String service, String id, BackendUrl url) {
+    public Backend(String service, String id, BackendUrl url, HealthStates states) {
         this.service = service;
         this.id = id;
         this.url = url;
+        this.states = states;
+        this.health = states.of(service, id);
+    }
+
+    public BackendHealth health() {
+        return health;
+    }
+
+    /** A request could not reach this backend: it is marked down at once and re-probed soon. */
+    public void reportFailure(String reason) {
+        states.reportFailure(service, id, reason);
     }
 
     public String service() {

@@ -38,23 +38,33 @@ public final class Route {
         return service.responseTimeout() == null ? fallback : service.responseTimeout();
     }
 
-    /** The backend to try first for a new request; {@code null} when the service has none. */
+    /** The next healthy backend, round robin; {@code null} when the service has none or none is healthy. */
     public Backend pick() {
         int n = backends.size();
-        if (n == 0) {
-            return null;
+        int start = next.getAndIncrement();
+        for (int i = 0; i < n; i++) {
+            Backend b = backends.get(Math.floorMod(start + i, n));
+            if (b.health().routable()) {
+                return b;
+            }
         }
-        return backends.get(Math.floorMod(next.getAndIncrement(), n));
+        return null;
     }
 
-    /** The backend to fail over to after {@code failed}, or {@code null} if it was the only one. */
+    /**
+     * The healthy backend to fail over to after {@code failed} (nothing was sent to it), or {@code null} when the
+     * {@code attempts} made so far have used up the service's backends.
+     */
     public Backend after(Backend failed, int attempts) {
         int n = backends.size();
-        if (attempts >= n) {
-            return null;
-        }
         int i = backends.indexOf(failed);
-        return backends.get((i + 1) % n);
+        for (int step = 1; step < n && attempts < n; step++) {
+            Backend b = backends.get((i + step) % n);
+            if (b != failed && b.health().routable()) {
+                return b;
+            }
+        }
+        return null;
     }
 
     boolean matchesPath(String path) {

@@ -2,6 +2,7 @@ package dev.loopgate.routing;
 
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ServiceConfig;
+import dev.loopgate.health.HealthStates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,13 +31,18 @@ public final class RouteTable {
         this.services = services;
     }
 
-    /** The routes of a config file alone. */
+    /** The routes of a config file alone, with fresh health states (for tests and tools). */
     public static RouteTable build(GatewayConfig config) {
-        return build(config, config.services().values().stream().map(ServiceEntry::fromFile).toList());
+        return build(config, config.services().values().stream().map(ServiceEntry::fromFile).toList(),
+                new HealthStates(java.time.Clock.systemUTC()));
     }
 
-    /** The routes of the given services (from every source), with the gateway settings of {@code config}. */
-    public static RouteTable build(GatewayConfig config, java.util.Collection<ServiceEntry> entries) {
+    /**
+     * The routes of the given services (from every source), with the gateway settings of {@code config}; each
+     * backend's health comes from {@code health}, so it survives the rebuild.
+     */
+    public static RouteTable build(GatewayConfig config, java.util.Collection<ServiceEntry> entries,
+            HealthStates health) {
         Map<String, List<Route>> exact = new HashMap<>();
         Map<String, List<Route>> wild = new HashMap<>();
         Map<String, ServiceEntry> services = new LinkedHashMap<>();
@@ -45,7 +51,7 @@ public final class RouteTable {
             ServiceConfig s = entry.config();
             List<Backend> backends = new ArrayList<>();
             for (BackendEntry b : entry.backends()) {
-                backends.add(new Backend(s.name(), b.id(), b.url()));
+                backends.add(new Backend(s.name(), b.id(), b.url(), health));
             }
             for (String path : s.paths()) {
                 Route route = new Route(s, path, backends);

@@ -65,7 +65,7 @@ class CliTest {
         assertThat(ls.code()).isZero();
         assertThat(ls.out()).startsWith("SERVICE").contains("web      http://web.localhost:" + gateway.port() + "/")
                 .contains("api      http://api.localhost:" + gateway.port() + "/api")
-                .contains(" api     unknown (lease until ");
+                .containsPattern(" api +(up|unknown) \\(lease until 20");
 
         Result json = run("ls", "--json");
         assertThat(json.out()).contains("\"services\" : [").contains("\"name\" : \"api\"");

@@ -2,6 +2,8 @@ package dev.loopgate.testing;
 
 import dev.loopgate.admin.AdminHandler;
 import dev.loopgate.admin.Token;
+import dev.loopgate.health.HealthStates;
+import dev.loopgate.metrics.Metrics;
 import dev.loopgate.registry.Registry;
 import java.time.Clock;
 import dev.loopgate.config.ConfigLoader;
@@ -35,10 +37,14 @@ public final class GatewayFixture implements AutoCloseable {
 
     public static GatewayFixture start(String yaml) throws Exception {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
-        Routes routes = new Routes(RouteTable.build(config));
-        Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> { });
+        HealthStates health = new HealthStates(Clock.systemUTC());
+        Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
+        Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> { }, health);
+        java.util.concurrent.atomic.AtomicReference<GatewayServer> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        Metrics metrics = Metrics.forServer(routes, health, ref::get).bindJvmMeters();
         GatewayServer server = GatewayServer.start(routes, new ListenAddress("127.0.0.1", 0), false,
-                new AdminHandler(routes, registry, Token.of(TOKEN)));
+                new AdminHandler(routes, registry, Token.of(TOKEN), health, metrics), metrics);
+        ref.set(server);
         GatewayFixture f = new GatewayFixture(routes, server);
         f.registry = registry;
         return f;

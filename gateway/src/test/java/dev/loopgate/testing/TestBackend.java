@@ -54,14 +54,21 @@ public final class TestBackend implements AutoCloseable {
     public final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group;
     private final Channel server;
+    private final io.netty.channel.group.ChannelGroup children =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
     private TestBackend(String bindHost, Consumer<ChannelPipeline> pipeline) throws Exception {
+        this(bindHost, 0, pipeline);
+    }
+
+    private TestBackend(String bindHost, int port, Consumer<ChannelPipeline> pipeline) throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
+                        children.add(ch);
                         pipeline.accept(ch.pipeline());
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
@@ -77,7 +84,7 @@ public final class TestBackend implements AutoCloseable {
                         });
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getByName(bindHost), 0)).sync().channel();
+                .bind(new InetSocketAddress(InetAddress.getByName(bindHost), port)).sync().channel();
     }
 
     /** An aggregating server on 127.0.0.1 that records each request and answers with {@code responder}. */
@@ -86,8 +93,13 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public static TestBackend http(String bindHost, Responder responder) throws Exception {
+        return http(bindHost, 0, responder);
+    }
+
+    /** As {@link #http(String, Responder)} on a chosen port: a dev server coming back where it was. */
+    public static TestBackend http(String bindHost, int port, Responder responder) throws Exception {
         TestBackend[] self = new TestBackend[1];
-        self[0] = new TestBackend(bindHost, p -> p.addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
+        self[0] = new TestBackend(bindHost, port, p -> p.addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -143,9 +155,11 @@ public final class TestBackend implements AutoCloseable {
         return requests.get(requests.size() - 1);
     }
 
+    /** Stops like a killed process: the listening socket and every open connection close at once. */
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        children.close().syncUninterruptibly();
         group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
         if (!errors.isEmpty()) {
             AssertionError e = new AssertionError("the test backend failed: " + errors.get(0), errors.get(0));

@@ -1,0 +1,111 @@
+package dev.loopgate.health;
+
+import dev.loopgate.config.HealthConfig;
+import dev.loopgate.routing.BackendEntry;
+import dev.loopgate.routing.Routes;
+import dev.loopgate.routing.ServiceEntry;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every routed backend at its service's interval, with ±10 % jitter so probes do not bunch up, all on one
+ * event loop: a tick every 100 ms starts the probes that are due, and each probe is asynchronous. State changes are
+ * logged once, with the reason. A backend a real request found refusing is probed again at once.
+ */
+public final class HealthChecker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
+    private static final long TICK_MILLIS = 100;
+
+    /** Told of every probe (for metrics): which service, and whether it passed. */
+    public interface Listener {
+        void probed(String service, boolean passed);
+    }
+
+    private final Routes routes;
+    private final HealthStates states;
+    private final Prober prober;
+    private final ScheduledExecutorService loop;
+    private final Clock clock;
+    private final Listener listener;
+    private final Map<String, Long> nextDue = new HashMap<>();
+    private final Set<String> inFlight = new HashSet<>();
+    private ScheduledFuture<?> ticker;
+
+    public HealthChecker(Routes routes, HealthStates states, Prober prober, ScheduledExecutorService loop, Clock clock,
+            Listener listener) {
+        this.routes = routes;
+        this.states = states;
+        this.prober = prober;
+        this.loop = loop;
+        this.clock = clock;
+        this.listener = listener;
+        states.onPassiveDown((key, reason) -> loop.execute(() -> {
+            log.warn("backend {} is down: {} (seen on a request)", key, reason);
+            nextDue.put(key, 0L);
+        }));
+    }
+
+    public HealthChecker start() {
+        ticker = loop.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        Set<String> present = new HashSet<>();
+        for (ServiceEntry service : routes.current().services().values()) {
+            HealthConfig config = service.config().health();
+            for (BackendEntry backend : service.backends()) {
+                String key = HealthStates.key(service.name(), backend.id());
+                present.add(key);
+                Long due = nextDue.get(key);
+                if (inFlight.contains(key) || due != null && now < due) {
+                    continue;
+                }
+                nextDue.put(key, now + jittered(config.interval().toNanos()));
+                inFlight.add(key);
+                probe(service, backend, key, config);
+            }
+        }
+        nextDue.keySet().retainAll(present);
+        states.retain(present);
+    }
+
+    private void probe(ServiceEntry service, BackendEntry backend, String key, HealthConfig config) {
+        String host = service.config().hosts().stream().filter(h -> !h.startsWith("*.")).findFirst()
+                .orElse(service.name() + ".localhost");
+        prober.probe(backend.url(), config.path(), host, config.timeout(), result -> loop.execute(() -> {
+            inFlight.remove(key);
+            BackendHealth health = states.of(service.name(), backend.id());
+            BackendHealth.Status changed = health.record(result.passed(), result.error(), result.micros(),
+                    clock.instant(), config.healthyThreshold(), config.unhealthyThreshold());
+            listener.probed(service.name(), result.passed());
+            if (changed == BackendHealth.Status.UP) {
+                log.info("backend {} ({}) is up", key, backend.url());
+            } else if (changed == BackendHealth.Status.DOWN) {
+                log.warn("backend {} ({}) is down: {}", key, backend.url(), result.error());
+            }
+        }));
+    }
+
+    private static long jittered(long nanos) {
+        long spread = nanos / 10;
+        return nanos - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1);
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+}

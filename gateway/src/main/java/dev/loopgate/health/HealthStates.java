@@ -1,0 +1,48 @@
+package dev.loopgate.health;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The health of every backend, keyed so that it survives route-table rebuilds: a reload or a new registration
+ * does not forget that a backend is down.
+ */
+public final class HealthStates {
+    private final ConcurrentHashMap<String, BackendHealth> states = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private volatile BiConsumer<String, String> onPassiveDown = (key, reason) -> { };
+
+    public HealthStates(Clock clock) {
+        this.clock = clock;
+    }
+
+    public static String key(String service, String id) {
+        return service + "/" + id;
+    }
+
+    public BackendHealth of(String service, String id) {
+        return states.computeIfAbsent(key(service, id), k -> new BackendHealth());
+    }
+
+    /** Forgets backends that are no longer routed. */
+    public void retain(Set<String> keys) {
+        states.keySet().retainAll(keys);
+    }
+
+    /**
+     * A request could not reach {@code service/id}: it is marked down at once, and the checker is asked to look
+     * again soon so that it comes back as soon as it answers.
+     */
+    public void reportFailure(String service, String id, String reason) {
+        BackendHealth h = of(service, id);
+        if (h.markDown(reason, clock.instant())) {
+            onPassiveDown.accept(key(service, id), reason);
+        }
+    }
+
+    void onPassiveDown(BiConsumer<String, String> listener) {
+        this.onPassiveDown = listener;
+    }
+}
