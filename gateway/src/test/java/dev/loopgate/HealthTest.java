@@ -100,7 +100,7 @@ class HealthTest {
     void aBackendThatDiesIsSeenDownWithinTheIntervalWithoutAnyTraffic() throws Exception {
         TestBackend a = TestBackend.http(TestBackend.text("a"));
         start("services:\n  web:\n    backends: [http://127.0.0.1:" + a.port() + "]\n"
-                + "    health: { interval: 300ms, timeout: 200ms }\n");
+                + "    health: { interval: 300ms, timeout: 200ms }\n    wait: 0s\n");
         String id = "127.0.0.1:" + a.port();
         Wait.until("the first check", Duration.ofSeconds(3), () -> health("web", id).equals("up"));
         a.close();

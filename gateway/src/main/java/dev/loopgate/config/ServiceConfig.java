@@ -7,6 +7,7 @@ import java.util.List;
  * One service: the hosts and path prefixes it answers and the backends that serve it.
  *
  * @param responseTimeout how long to wait for a backend's response headers; {@code null} means the gateway default
+ * @param waitForBackend how long a request waits for a backend to come up when none is; zero answers 503 at once
  */
 public record ServiceConfig(
         String name,
@@ -15,7 +16,16 @@ public record ServiceConfig(
         boolean stripPrefix,
         List<BackendUrl> backends,
         HealthConfig health,
-        Duration responseTimeout) {
+        Duration responseTimeout,
+        Duration waitForBackend) {
+
+    /** A dev server restarting after a save usually needs a few seconds. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+    public ServiceConfig(String name, List<String> hosts, List<String> paths, boolean stripPrefix,
+            List<BackendUrl> backends, HealthConfig health, Duration responseTimeout) {
+        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT);
+    }
 
     public ServiceConfig {
         hosts = List.copyOf(hosts);

@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads the {@code services:} section: shorthand ports and URLs, full mappings, and cross-service conflicts. */
 final class ServiceReader {
     private static final Set<String> SERVICE = new LinkedHashSet<>(List.of("hosts", "paths", "strip_prefix",
-            "backends", "port", "health", "response_timeout"));
+            "backends", "port", "health", "response_timeout", "wait"));
     private static final Set<String> HEALTH = new LinkedHashSet<>(List.of("path", "interval", "timeout",
             "healthy_threshold", "unhealthy_threshold"));
 
@@ -89,6 +89,7 @@ final class ServiceReader {
         HealthConfig health = m.containsKey("health") ? health(m.get("health"), path + ".health") : HealthConfig.DEFAULT;
         Duration responseTimeout = m.containsKey("response_timeout")
                 ? yaml.duration(m.get("response_timeout"), path + ".response_timeout") : null;
+        Duration wait = m.containsKey("wait") ? yaml.duration(m.get("wait"), path + ".wait") : null;
         if (hosts.isEmpty() && m.containsKey("hosts")) {
             yaml.problem(m.get("hosts"), path + ".hosts", "must name at least one host");
         }
@@ -99,7 +100,7 @@ final class ServiceReader {
             return null;
         }
         return new ServiceConfig(name, distinct(hosts), distinct(paths), Boolean.TRUE.equals(strip), backends,
-                health, responseTimeout);
+                health, responseTimeout, wait == null ? ServiceConfig.DEFAULT_WAIT : wait);
     }
 
     private List<BackendUrl> backends(Map<String, Node> m, Node service, String path) {

@@ -91,6 +91,7 @@ public final class HealthChecker implements AutoCloseable {
             listener.probed(service.name(), result.passed());
             if (changed == BackendHealth.Status.UP) {
                 log.info("backend {} ({}) is up", key, backend.url());
+                states.serviceUp(service.name());
             } else if (changed == BackendHealth.Status.DOWN) {
                 log.warn("backend {} ({}) is down: {}", key, backend.url(), result.error());
             }

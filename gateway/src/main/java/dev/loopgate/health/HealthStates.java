@@ -13,6 +13,9 @@ public final class HealthStates {
     private final ConcurrentHashMap<String, BackendHealth> states = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile BiConsumer<String, String> onPassiveDown = (key, reason) -> { };
+    private final ConcurrentHashMap<String, java.util.Queue<Waiter>> waiters = new ConcurrentHashMap<>();
+
+    private record Waiter(java.util.concurrent.Executor executor, Runnable callback) {}
 
     public HealthStates(Clock clock) {
         this.clock = clock;
@@ -39,6 +42,38 @@ public final class HealthStates {
         BackendHealth h = of(service, id);
         if (h.markDown(reason, clock.instant())) {
             onPassiveDown.accept(key(service, id), reason);
+        }
+    }
+
+    /**
+     * Runs {@code callback} on {@code executor} once a backend of {@code service} is seen up (checked right away:
+     * if one is up already, it runs at once). A waiter that no longer cares simply ignores the call.
+     */
+    public void awaitUp(String service, java.util.Collection<String> backendIds, java.util.concurrent.Executor executor,
+            Runnable callback) {
+        waiters.computeIfAbsent(service, s -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                .add(new Waiter(executor, callback));
+        for (String id : backendIds) {
+            if (of(service, id).status() == BackendHealth.Status.UP) {
+                serviceUp(service);
+                return;
+            }
+        }
+    }
+
+    /** A backend of {@code service} turned up: everyone waiting for it is told, on their own executor. */
+    public void serviceUp(String service) {
+        java.util.Queue<Waiter> queue = waiters.get(service);
+        if (queue == null) {
+            return;
+        }
+        Waiter w;
+        while ((w = queue.poll()) != null) {
+            try {
+                w.executor().execute(w.callback());
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the waiter's event loop is shutting down
+            }
         }
     }
 

@@ -51,6 +51,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         DISCARDING_BODY,
         /** Reading an admin request's body (capped) before answering it. */
         ADMIN_BODY,
+        /** An admin event stream is open; nothing more is read until it ends. */
+        STREAMING,
         /** Answered and closing; everything read now is dropped. */
         CLOSING
     }
@@ -138,7 +140,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     closeNow();
                 }
             }
-            case CLOSING -> ReferenceCountUtil.release(msg);
+            case STREAMING, CLOSING -> ReferenceCountUtil.release(msg);
         }
     }
 
@@ -200,6 +202,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Admin requests are small and answered whole: the body is read first, up to {@link AdminRequests#MAX_BODY}. */
     private void startAdmin(HttpRequest req, boolean keepAlive) {
+        if (req.method().equals(HttpMethod.GET) && req.uri().startsWith(AdminEvents.PATH)) {
+            AdminEvents.Decision d = AdminEvents.decide(req, gateway.routes().current());
+            if (d.problem() != null) {
+                respondLocal(req, d.problem(), keepAlive);
+                return;
+            }
+            startEvents(req, d, keepAlive);
+            return;
+        }
         boolean chunked = HttpUtil.isTransferEncodingChunked(req);
         long length = HttpUtil.getContentLength(req, 0L);
         if (length > AdminRequests.MAX_BODY) {
@@ -245,6 +256,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         finishLocal(res, adminKeepAlive);
         afterLocalResponse(adminKeepAlive);
+    }
+
+    /**
+     * Streams {@code event: up} once a backend of the service is up, then ends the response. The "is it back?" page
+     * listens to this instead of polling.
+     */
+    private void startEvents(HttpRequest req, AdminEvents.Decision d, boolean keepAlive) {
+        localLog.status(200);
+        ctx.write(AdminEvents.head(d));
+        state = State.STREAMING;
+        Runnable sendUp = () -> {
+            if (state != State.STREAMING || !ctx.channel().isActive()) {
+                return;
+            }
+            ctx.writeAndFlush(AdminEvents.up(d, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            localLog.write(gateway.observer());
+            localLog = null;
+            afterLocalResponse(keepAlive);
+        };
+        if (d.route().anyUp()) {
+            sendUp.run();
+            return;
+        }
+        ctx.writeAndFlush(AdminEvents.waiting(d, ctx.alloc()));
+        d.route().awaitHealthy(ctx.channel().eventLoop(), sendUp);
     }
 
     private void releaseAdminBody() {

@@ -143,6 +143,12 @@ final class ErrorPages {
         } else if (p.status().code() == 404) {
             b.append("<p>No services are routed yet. Add one to the config file, e.g. <code>web: 5173</code>.</p>");
         }
+        if (p.liveReload() != null) {
+            // No polling: one event stream from the admin host says when the service is back.
+            b.append("<p class=\"k\" id=\"waiting\">This page reloads by itself when the service is back.</p>")
+                    .append("<script>new EventSource(\"").append(esc(p.liveReload()))
+                    .append("\").addEventListener(\"up\", () => location.reload());</script>");
+        }
         return b.append("</body></html>\n").toString();
     }
 

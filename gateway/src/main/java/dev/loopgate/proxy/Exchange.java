@@ -49,6 +49,8 @@ final class Exchange implements BackendConnector.Callback {
     private int attempts;
     private boolean retriedStale;
     private boolean counted;
+    private boolean waiting;
+    private ScheduledFuture<?> waitTimer;
 
     private boolean requestComplete;
     private boolean requestBodyStarted;
@@ -88,11 +90,53 @@ final class Exchange implements BackendConnector.Callback {
         backend = route.pick();
         attempts = 1;
         if (backend == null) {
+            java.time.Duration wait = route.service().waitForBackend();
+            if (!route.backends().isEmpty() && !wait.isZero()) {
+                startWaiting(wait);
+                return;
+            }
             finished = true;
             client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
             return;
         }
         acquire(true);
+    }
+
+    /**
+     * No backend is up (a dev server restarting after a save, say): hold the request until one passes a health
+     * check, or until the service's {@code wait} runs out. Nothing has been read of the body or sent anywhere yet.
+     */
+    private void startWaiting(java.time.Duration wait) {
+        waiting = true;
+        waitTimer = clientCtx.channel().eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
+        route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
+    }
+
+    private void resumeAfterWait() {
+        if (finished || !waiting) {
+            return;
+        }
+        Backend up = route.pick();
+        if (up == null) {
+            route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
+            return;
+        }
+        waiting = false;
+        waitTimer.cancel(false);
+        backend = up;
+        acquire(true);
+    }
+
+    private void waitTimedOut() {
+        if (finished || !waiting) {
+            return;
+        }
+        waiting = false;
+        finished = true;
+        int port = gateway.port();
+        String events = "http://" + gateway.config().adminHost() + (port == 80 ? "" : ":" + port)
+                + "/api/v1/events?service=" + route.serviceName();
+        client.respondProblem(this, noBackend().withLiveReload(events), clientKeepAlive && bodyless);
     }
 
     /** 503: the service has no backends, or none is healthy (with what each last failed on). */
@@ -405,6 +449,9 @@ final class Exchange implements BackendConnector.Callback {
 
     /** The client went away: drop the backend connection, whose exchange cannot complete now. */
     void abort() {
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+        }
         if (finished) {
             return;
         }

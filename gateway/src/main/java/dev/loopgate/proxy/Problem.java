@@ -9,15 +9,25 @@ import java.util.Map;
  *
  * @param urls the served URLs per service, shown on "not found" pages; empty elsewhere
  * @param suggestion a close served name ("did you mean"), or {@code null}
+ * @param liveReload a server-sent-events URL whose {@code up} event makes the HTML page reload itself, or {@code null}
  */
 record Problem(HttpResponseStatus status, String title, String detail, String fix, String service, String backend,
-        Map<String, List<String>> urls, String suggestion) {
+        Map<String, List<String>> urls, String suggestion, String liveReload) {
+
+    Problem(HttpResponseStatus status, String title, String detail, String fix, String service, String backend,
+            Map<String, List<String>> urls, String suggestion) {
+        this(status, title, detail, fix, service, backend, urls, suggestion, null);
+    }
 
     static Problem of(HttpResponseStatus status, String detail) {
         return new Problem(status, status.reasonPhrase(), detail, null, null, null, Map.of(), null);
     }
 
     Problem withFix(String newFix) {
-        return new Problem(status, title, detail, newFix, service, backend, urls, suggestion);
+        return new Problem(status, title, detail, newFix, service, backend, urls, suggestion, liveReload);
+    }
+
+    Problem withLiveReload(String eventsUrl) {
+        return new Problem(status, title, detail, fix, service, backend, urls, suggestion, eventsUrl);
     }
 }

@@ -28,6 +28,10 @@ public final class Backend {
         return health;
     }
 
+    HealthStates states() {
+        return states;
+    }
+
     /** A request could not reach this backend: it is marked down at once and re-probed soon. */
     public void reportFailure(String reason) {
         states.reportFailure(service, id, reason);

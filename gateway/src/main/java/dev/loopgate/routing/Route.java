@@ -67,6 +67,24 @@ public final class Route {
         return null;
     }
 
+    /** Runs {@code resume} on {@code loop} when one of this service's backends is seen up (at once if one is). */
+    public void awaitHealthy(java.util.concurrent.Executor loop, Runnable resume) {
+        if (backends.isEmpty()) {
+            return;
+        }
+        backends.get(0).states().awaitUp(service.name(), backends.stream().map(Backend::id).toList(), loop, resume);
+    }
+
+    /** Whether any backend has passed a health check, for "reload when it is back" pages. */
+    public boolean anyUp() {
+        for (Backend b : backends) {
+            if (b.health().status() == dev.loopgate.health.BackendHealth.Status.UP) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean matchesPath(String path) {
         if (pathPrefix.equals("/")) {
             return true;

@@ -107,6 +107,25 @@ public final class RouteTable {
         return null;
     }
 
+    /** One route of a service (they share its backends), or {@code null} if no such service is routed. */
+    public Route routeFor(String service) {
+        for (List<Route> routes : exact.values()) {
+            for (Route r : routes) {
+                if (r.serviceName().equals(service)) {
+                    return r;
+                }
+            }
+        }
+        for (Map.Entry<String, List<Route>> w : wildcards) {
+            for (Route r : w.getValue()) {
+                if (r.serviceName().equals(service)) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Whether the gateway may answer for this host at all: local names, the admin host, or configured names. */
     public boolean serves(String host) {
         if (HostNames.isLocal(host) || host.equals(config.adminHost()) || exact.containsKey(host)) {
