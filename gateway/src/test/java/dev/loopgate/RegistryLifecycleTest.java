@@ -72,6 +72,19 @@ class RegistryLifecycleTest {
     }
 
     @Test
+    void removingABackendClosesItsIdlePooledConnections() throws Exception {
+        String authority = "127.0.0.1:" + backend.port();
+        send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a", "{\"url\": \"http://" + authority + "\"}");
+        assertThat(status("api.localhost")).isEqualTo(200);
+        Wait.until("the connection to be pooled", Duration.ofSeconds(5),
+                () -> gateway.server().idleBackendConnections(authority) == 1);
+        assertThat(send("DELETE", "loopgate.localhost", "/api/v1/services/api/backends/a", null).statusCode())
+                .isEqualTo(204);
+        Wait.until("the pooled connection to be closed", Duration.ofSeconds(5),
+                () -> gateway.server().idleBackendConnections(authority) == 0);
+    }
+
+    @Test
     void registrationsSurviveARestart() throws Exception {
         send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a",
                 "{\"url\": \"http://127.0.0.1:" + backend.port() + "\", \"paths\": [\"/v1\"]}");

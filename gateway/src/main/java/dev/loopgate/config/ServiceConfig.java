@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param responseTimeout how long to wait for a backend's response headers; {@code null} means the gateway default
  * @param waitForBackend how long a request waits for a backend to come up when none is; zero answers 503 at once
+ * @param leastRequest balance by fewest requests in flight (power of two choices) instead of round robin
+ * @param outlier5xx consecutive 5xx responses that take a backend out until it passes a health check; 0 is off
  */
 public record ServiceConfig(
         String name,
@@ -17,14 +19,16 @@ public record ServiceConfig(
         List<BackendUrl> backends,
         HealthConfig health,
         Duration responseTimeout,
-        Duration waitForBackend) {
+        Duration waitForBackend,
+        boolean leastRequest,
+        int outlier5xx) {
 
     /** A dev server restarting after a save usually needs a few seconds. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
 
     public ServiceConfig(String name, List<String> hosts, List<String> paths, boolean stripPrefix,
             List<BackendUrl> backends, HealthConfig health, Duration responseTimeout) {
-        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT);
+        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT, false, 0);
     }
 
     public ServiceConfig {

@@ -13,7 +13,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads the {@code services:} section: shorthand ports and URLs, full mappings, and cross-service conflicts. */
 final class ServiceReader {
     private static final Set<String> SERVICE = new LinkedHashSet<>(List.of("hosts", "paths", "strip_prefix",
-            "backends", "port", "health", "response_timeout", "wait"));
+            "backends", "port", "health", "response_timeout", "wait", "balance", "outlier"));
+    private static final Set<String> OUTLIER = new LinkedHashSet<>(List.of("consecutive_5xx"));
     private static final Set<String> HEALTH = new LinkedHashSet<>(List.of("path", "interval", "timeout",
             "healthy_threshold", "unhealthy_threshold"));
 
@@ -90,6 +91,8 @@ final class ServiceReader {
         Duration responseTimeout = m.containsKey("response_timeout")
                 ? yaml.duration(m.get("response_timeout"), path + ".response_timeout") : null;
         Duration wait = m.containsKey("wait") ? yaml.duration(m.get("wait"), path + ".wait") : null;
+        boolean leastRequest = m.containsKey("balance") && leastRequest(m.get("balance"), path + ".balance");
+        int outlier = m.containsKey("outlier") ? outlier(m.get("outlier"), path + ".outlier") : 0;
         if (hosts.isEmpty() && m.containsKey("hosts")) {
             yaml.problem(m.get("hosts"), path + ".hosts", "must name at least one host");
         }
@@ -100,7 +103,7 @@ final class ServiceReader {
             return null;
         }
         return new ServiceConfig(name, distinct(hosts), distinct(paths), Boolean.TRUE.equals(strip), backends,
-                health, responseTimeout, wait == null ? ServiceConfig.DEFAULT_WAIT : wait);
+                health, responseTimeout, wait == null ? ServiceConfig.DEFAULT_WAIT : wait, leastRequest, outlier);
     }
 
     private List<BackendUrl> backends(Map<String, Node> m, Node service, String path) {
@@ -163,6 +166,30 @@ final class ServiceReader {
         }
         yaml.problem(node, path, "must be 1–65535, got '" + v + "'");
         return null;
+    }
+
+    private boolean leastRequest(Node node, String path) {
+        String v = yaml.scalar(node, path);
+        if ("least_request".equals(v)) {
+            return true;
+        }
+        if (v != null && !v.equals("round_robin")) {
+            yaml.problem(node, path, "must be round_robin or least_request, got '" + v + "'");
+        }
+        return false;
+    }
+
+    private int outlier(Node node, String path) {
+        Map<String, Node> m = yaml.mapping(node, path, OUTLIER);
+        if (m == null || !m.containsKey("consecutive_5xx")) {
+            return 0;
+        }
+        String v = yaml.scalar(m.get("consecutive_5xx"), path + ".consecutive_5xx");
+        if (v != null && v.matches("\\d{1,3}") && Integer.parseInt(v) >= 1) {
+            return Integer.parseInt(v);
+        }
+        yaml.problem(m.get("consecutive_5xx"), path + ".consecutive_5xx", "must be a whole number from 1 to 999");
+        return 0;
     }
 
     private HealthConfig health(Node node, String path) {

@@ -327,6 +327,7 @@ final class Exchange implements BackendConnector.Callback {
         }
         responseStarted = true;
         log.status(code);
+        backend.answered(code, route.service().outlier5xx());
         prepareFraming(res);
         clientCtx.write(res);
     }
@@ -519,6 +520,11 @@ final class Exchange implements BackendConnector.Callback {
         if (counted != nowActive) {
             counted = nowActive;
             gateway.connector().countActive(route.serviceName(), nowActive ? 1 : -1);
+            if (nowActive) {
+                backend.started();
+            } else {
+                backend.ended();
+            }
         }
     }
 

@@ -15,6 +15,8 @@ public final class Backend {
     private final HealthStates states;
     private final BackendHealth health;
     private volatile boolean preferIpv6;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger consecutive5xx = new java.util.concurrent.atomic.AtomicInteger();
 
     public Backend(String service, String id, BackendUrl url, HealthStates states) {
         this.service = service;
@@ -26,6 +28,35 @@ public final class Backend {
 
     public BackendHealth health() {
         return health;
+    }
+
+    /** Requests this backend is serving right now (for least_request balancing). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public void started() {
+        inFlight.incrementAndGet();
+    }
+
+    public void ended() {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * Counts consecutive 5xx answers; the {@code threshold}-th in a row takes the backend out until it passes a
+     * health check (outlier ejection). A threshold of 0 turns this off.
+     */
+    public void answered(int status, int threshold) {
+        if (threshold <= 0) {
+            return;
+        }
+        if (status < 500) {
+            consecutive5xx.set(0);
+        } else if (consecutive5xx.incrementAndGet() >= threshold) {
+            consecutive5xx.set(0);
+            reportFailure(threshold + " consecutive 5xx responses");
+        }
     }
 
     HealthStates states() {

@@ -38,9 +38,20 @@ public final class Route {
         return service.responseTimeout() == null ? fallback : service.responseTimeout();
     }
 
-    /** The next healthy backend, round robin; {@code null} when the service has none or none is healthy. */
+    /**
+     * The backend for a new request among the healthy ones: round robin, or with {@code balance: least_request} the
+     * less busy of two picked at random. {@code null} when the service has none or none is healthy.
+     */
     public Backend pick() {
         int n = backends.size();
+        if (service.leastRequest() && n > 1) {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            Backend a = backends.get(random.nextInt(n));
+            Backend b = backends.get((backends.indexOf(a) + 1 + random.nextInt(n - 1)) % n);
+            if (a.health().routable() && b.health().routable()) {
+                return a.inFlight() <= b.inFlight() ? a : b;
+            }
+        }
         int start = next.getAndIncrement();
         for (int i = 0; i < n; i++) {
             Backend b = backends.get(Math.floorMod(start + i, n));

@@ -158,6 +158,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void balancingOutlierAndWaitSettings() throws Exception {
+        ServiceConfig s = parse("""
+                services:
+                  api:
+                    backends: [http://127.0.0.1:1, http://127.0.0.1:2]
+                    balance: least_request
+                    outlier: { consecutive_5xx: 5 }
+                    wait: 0s
+                    health: { healthy_threshold: 3, unhealthy_threshold: 4 }
+                """).services().get("api");
+        assertThat(s.leastRequest()).isTrue();
+        assertThat(s.outlier5xx()).isEqualTo(5);
+        assertThat(s.waitForBackend()).isZero();
+        assertThat(s.health().healthyThreshold()).isEqualTo(3);
+        assertThat(s.health().unhealthyThreshold()).isEqualTo(4);
+        ServiceConfig d = parse("services:\n  web: 1\n").services().get("web");
+        assertThat(d.leastRequest()).isFalse();
+        assertThat(d.outlier5xx()).isZero();
+        assertThat(d.waitForBackend()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(errorOf("services:\n  a:\n    port: 1\n    balance: random\n"))
+                .contains("services.a.balance: must be round_robin or least_request, got 'random'");
+        assertThat(errorOf("services:\n  a:\n    port: 1\n    health: { unhealthy_threshold: 0 }\n"))
+                .contains("services.a.health.unhealthy_threshold: must be a whole number from 1 to 99");
+    }
+
+    @Test
     void invalidYamlSyntaxCarriesItsLine() {
         assertThat(errorOf("services:\n  web: 5173\n   api: [\n")).startsWith("loopgate.yaml:3: not valid YAML");
     }

@@ -145,6 +145,39 @@ class BackendFailureTest {
     }
 
     @Test
+    void aBackendAnsweringOnly5xxIsEjectedWhenOutlierDetectionIsOn() throws Exception {
+        TestBackend broken = keep(TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
+                io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "broken")));
+        TestBackend fine = keep(TestBackend.http(TestBackend.text("fine")));
+        gateway = GatewayFixture.start("""
+                services:
+                  api:
+                    backends: [http://127.0.0.1:%d, http://127.0.0.1:%d]
+                    outlier: { consecutive_5xx: 3 }
+                """.formatted(broken.port(), fine.port()));
+        int errors = 0;
+        for (int i = 0; i < 20; i++) {
+            if (gateway.get("api.localhost", "/").statusCode() == 500) {
+                errors++;
+            }
+        }
+        assertThat(errors).as("5xx answers before the backend was taken out").isEqualTo(3);
+        assertThat(broken.requests).hasSize(3);
+        assertThat(gateway.get("loopgate.localhost", "/api/v1/services").body())
+                .contains("3 consecutive 5xx responses");
+    }
+
+    @Test
+    void withoutOutlierDetection5xxAnswersAreJustAnswers() throws Exception {
+        TestBackend broken = keep(TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
+                io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "broken")));
+        gateway = GatewayFixture.start("services:\n  api: http://127.0.0.1:" + broken.port() + "\n");
+        for (int i = 0; i < 10; i++) {
+            assertThat(gateway.get("api.localhost", "/").statusCode()).isEqualTo(500);
+        }
+    }
+
+    @Test
     void aServiceWithNoBackendsAnswers503WithRetryAfter() throws Exception {
         gateway = GatewayFixture.start("services:\n  web: 1\n");
         gateway.routes().swap(dev.loopgate.routing.RouteTable.build(new dev.loopgate.config.GatewayConfig(

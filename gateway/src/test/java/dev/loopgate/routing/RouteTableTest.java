@@ -114,6 +114,40 @@ class RouteTableTest {
     }
 
     @Test
+    void leastRequestSendsNewRequestsToTheLessBusyBackend() {
+        RouteTable t = table("services:\n  api:\n    balance: least_request\n"
+                + "    backends: [http://127.0.0.1:1, http://127.0.0.1:2]\n");
+        Route r = t.match("api.localhost", "/");
+        Backend busy = r.backends().get(0);
+        for (int i = 0; i < 5; i++) {
+            busy.started();
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(r.pick().id()).isEqualTo("127.0.0.1:2");
+        }
+        for (int i = 0; i < 5; i++) {
+            busy.ended();
+        }
+        java.util.Set<String> picked = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            picked.add(r.pick().id());
+        }
+        assertThat(picked).containsExactlyInAnyOrder("127.0.0.1:1", "127.0.0.1:2");
+    }
+
+    @Test
+    void downBackendsAreSkippedAndNoneUpMeansNoPick() {
+        RouteTable t = table("services:\n  api:\n    backends: [http://127.0.0.1:1, http://127.0.0.1:2]\n");
+        Route r = t.match("api.localhost", "/");
+        r.backends().get(0).reportFailure("connection refused");
+        for (int i = 0; i < 6; i++) {
+            assertThat(r.pick().id()).isEqualTo("127.0.0.1:2");
+        }
+        r.backends().get(1).reportFailure("connection refused");
+        assertThat(r.pick()).isNull();
+    }
+
+    @Test
     void servedUrlsCarryThePortUnlessItIs80() {
         assertThat(TABLE.urls(80).get("web")).containsExactly("http://web.localhost/");
         assertThat(TABLE.urls(8080).get("api")).containsExactly("http://web.localhost:8080/api");
