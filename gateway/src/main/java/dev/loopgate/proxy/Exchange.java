@@ -477,14 +477,25 @@ final class Exchange implements BackendConnector.Callback {
         }
     }
 
-    private void fail(BackendFailure failure, String detail) {
+    /**
+     * Ends the exchange so that loopgate answers the client itself; {@code false} when that is no longer possible
+     * because the response already started (the client connection is then aborted).
+     */
+    private boolean endForLocalAnswer() {
         if (responseStarted) {
             abortClient();
-            return;
+            return false;
         }
         finished = true;
         cancelResponseTimer();
         closeBackend();
+        return true;
+    }
+
+    private void fail(BackendFailure failure, String detail) {
+        if (!endForLocalAnswer()) {
+            return;
+        }
         Problem problem = failure.describe(backend, detail);
         boolean keepAlive = clientKeepAlive && requestComplete;
         if (failure == BackendFailure.REFUSED) {
@@ -496,15 +507,10 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void rejectBrokenRequestBody(String why) {
-        if (responseStarted) {
-            abortClient();
-            return;
+        if (endForLocalAnswer()) {
+            client.respondProblem(this, Problem.of(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
+                    "malformed request body: " + why), false);
         }
-        finished = true;
-        cancelResponseTimer();
-        closeBackend();
-        client.respondProblem(this, Problem.of(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
-                "malformed request body: " + why), false);
     }
 
     private void abortClient() {

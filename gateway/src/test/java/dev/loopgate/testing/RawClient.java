@@ -51,26 +51,18 @@ public final class RawClient implements AutoCloseable {
 
     /** Reads one response with a Content-Length body (or none), leaving the connection open. */
     public String readResponse() throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("connection closed before a full response head; got: " + head);
-            }
-            head.append((char) b);
-        }
+        String head = readHead();
         int length = 0;
-        for (String line : head.toString().split("\r\n")) {
+        for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
                 length = Integer.parseInt(line.substring(colon + 1).trim());
             }
         }
-        if (head.toString().startsWith("HTTP/1.1 1")) {
+        if (head.startsWith("HTTP/1.1 1")) {
             length = 0;
         }
-        byte[] body = in.readNBytes(length);
+        byte[] body = socket.getInputStream().readNBytes(length);
         return head + new String(body, StandardCharsets.ISO_8859_1);
     }
 
