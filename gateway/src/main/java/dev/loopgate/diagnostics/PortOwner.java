@@ -115,7 +115,7 @@ public final class PortOwner {
         }
     }
 
-    private static String commandLine(Path pidDir) {
+    static String commandLine(Path pidDir) {
         try {
             byte[] raw = Files.readAllBytes(pidDir.resolve("cmdline"));
             return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();

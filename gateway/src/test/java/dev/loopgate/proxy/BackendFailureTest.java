@@ -122,7 +122,8 @@ class BackendFailureTest {
         HttpResponse<String> literal = gateway.get("literal.localhost", "/", "Accept", "text/html");
         assertThat(literal.statusCode()).isEqualTo(502);
         assertThat(literal.body()).contains("Nothing listens on 127.0.0.1:" + v6.port())
-                .contains("something listens on [::1]:" + v6.port()).contains("IPv6 (::1) only")
+                .contains("java (pid " + ProcessHandle.current().pid() + ") listens on [::1]:" + v6.port())
+                .contains("IPv6 (::1) only")
                 .contains("http://localhost:" + v6.port());
         assertThat(gateway.get("named.localhost", "/").body()).as("localhost backends try ::1 too").isEqualTo("v6");
     }

@@ -1,0 +1,131 @@
+package dev.loopgate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.ConfigLocation;
+import dev.loopgate.Json;
+import dev.loopgate.config.BackendUrl;
+import dev.loopgate.config.ConfigException;
+import dev.loopgate.config.ConfigLoader;
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.diagnostics.Check;
+import dev.loopgate.diagnostics.Doctor;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code loopgate doctor}: checks the machine and every route, prints each verdict with its fix. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check the gateway, its port, *.localhost resolution, every backend and the ephemeral port"
+                + " range; exit 1 when a check fails (warnings do not fail).")
+final class DoctorCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Config to check when no gateway is running.")
+    Path config;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Doctor doctor = new Doctor(Paths.get("/proc"));
+        List<Check> checks = new ArrayList<>();
+        List<Doctor.Target> targets = new ArrayList<>();
+        List<String> hosts = new ArrayList<>();
+        GatewayConfig file = readConfig(checks);
+        Doctor.GatewayState state = gatewayState(targets, hosts);
+        checks.add(doctor.gateway(state));
+        if (state.address() == null && file != null) {
+            file.services().values().forEach(s -> {
+                s.backends().forEach(b -> targets.add(new Doctor.Target(s.name(), b)));
+                hosts.addAll(s.hosts());
+            });
+        }
+        checks.add(doctor.port(file == null ? dev.loopgate.config.ListenAddress.DEFAULT : file.listen(),
+                state.address() != null));
+        checks.add(doctor.resolver(hosts));
+        checks.addAll(doctor.backends(targets));
+        checks.add(doctor.ephemeral());
+        print(checks);
+        return checks.stream().anyMatch(c -> c.status() == Check.Status.FAIL) ? Cli.EXIT_FAILED : 0;
+    }
+
+    private GatewayConfig readConfig(List<Check> checks) {
+        Path file = ConfigLocation.resolve(config, System.getenv(), Paths.get("").toAbsolutePath());
+        if (file == null) {
+            return null;
+        }
+        try {
+            return ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            checks.add(Check.fail("config", e.problems().get(0).toString(), "fix the file; 'loopgate serve' lists"
+                    + " every problem"));
+            return null;
+        }
+    }
+
+    private Doctor.GatewayState gatewayState(List<Doctor.Target> targets, List<String> hosts) {
+        try {
+            AdminClient client = global.client();
+            AdminClient.Reply reply = client.get("/api/v1/services");
+            for (JsonNode s : reply.body().path("services")) {
+                s.path("hosts").forEach(h -> hosts.add(h.asText()));
+                for (JsonNode b : s.path("backends")) {
+                    targets.add(new Doctor.Target(s.path("name").asText(), BackendUrl.parse(b.path("url").asText())));
+                }
+            }
+            return new Doctor.GatewayState(client.gateway().toString(), null);
+        } catch (AdminClient.Unreachable e) {
+            return new Doctor.GatewayState(null, e.getMessage());
+        } catch (RuntimeException e) {
+            return new Doctor.GatewayState(null, "the gateway answered something unexpected: " + e.getMessage());
+        }
+    }
+
+    private void print(List<Check> checks) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = Json.mapper().createObjectNode();
+            root.put("ok", checks.stream().noneMatch(c -> c.status() == Check.Status.FAIL));
+            ArrayNode list = root.putArray("checks");
+            for (Check c : checks) {
+                ObjectNode n = list.addObject();
+                n.put("name", c.name());
+                n.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT));
+                n.put("message", c.message());
+                if (c.fix() == null) {
+                    n.putNull("fix");
+                } else {
+                    n.put("fix", c.fix());
+                }
+            }
+            out.println(root.toPrettyString());
+        } else {
+            for (Check c : checks) {
+                String mark = switch (c.status()) {
+                    case OK -> "ok  ";
+                    case WARN -> "warn";
+                    case FAIL -> "FAIL";
+                };
+                out.println(mark + "  " + c.name() + ": " + c.message());
+                if (c.fix() != null) {
+                    out.println("      fix: " + c.fix());
+                }
+            }
+        }
+        out.flush();
+    }
+}
