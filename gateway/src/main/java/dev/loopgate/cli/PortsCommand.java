@@ -38,11 +38,16 @@ final class PortsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path proc = Path.of("/proc");
-        if (!Files.isDirectory(proc.resolve("net"))) {
-            return Cli.fail(spec, "this system has no /proc/net, so loopgate cannot see its sockets; on macOS run"
-                    + " 'lsof -nP -iTCP -sTCP:LISTEN'");
+        List<Listeners.Listener> sockets;
+        if (Files.isDirectory(proc.resolve("net"))) {
+            sockets = Listeners.scan(proc, all);
+        } else {
+            sockets = dev.loopgate.diagnostics.Lsof.scan(dev.loopgate.diagnostics.EphemeralRange.LINUX_DEFAULT);
+            if (sockets == null) {
+                return Cli.fail(spec, "this system has neither /proc/net nor a working lsof, so loopgate cannot see"
+                        + " its sockets");
+            }
         }
-        List<Listeners.Listener> sockets = Listeners.scan(proc, all);
         Map<Integer, String> services = routedPorts(global);
         if (json) {
             spec.commandLine().getOut().println(json(sockets, services).toPrettyString());

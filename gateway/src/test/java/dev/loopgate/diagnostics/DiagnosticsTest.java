@@ -59,6 +59,16 @@ class DiagnosticsTest {
     }
 
     @Test
+    void lsofOutputAsOnMacOsIsParsed() {
+        String sample = "p4242\ncnode\nn[::1]:5173\np501\ncpostgres\nn127.0.0.1:5432\nn[::1]:5432\n"
+                + "p88\ncrapportd\nn*:49152\n";
+        List<Listeners.Listener> l = Lsof.parse(sample, EphemeralRange.LINUX_DEFAULT);
+        assertThat(l).extracting(x -> x.addressText() + ":" + x.port() + " " + x.process() + " " + x.pid() + " " + x.flags())
+                .containsExactly("::1:5173 node 4242 [ipv6-only]", "127.0.0.1:5432 postgres 501 []",
+                        "::1:5432 postgres 501 []", ":::49152 rapportd 88 [exposed, ephemeral]");
+    }
+
+    @Test
     void listenersFromSampleTablesCarryFlagsEvenWithoutVisibleOwners() throws Exception {
         Files.createDirectories(proc.resolve("net"));
         Files.writeString(proc.resolve("net/tcp"), HEADER
