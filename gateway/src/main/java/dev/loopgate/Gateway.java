@@ -6,6 +6,8 @@ import dev.loopgate.health.HealthChecker;
 import dev.loopgate.health.HealthStates;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.registry.RegistrationStore;
+import dev.loopgate.resolve.DnsResponder;
+import dev.loopgate.resolve.HostsFile;
 import dev.loopgate.registry.Registry;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -43,6 +45,7 @@ public final class Gateway implements AutoCloseable {
     private final Token token;
     private final ScheduledExecutorService leases;
     private final HealthChecker checker;
+    private DnsResponder dns;
 
     private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads,
             Registry registry, Token token, ScheduledExecutorService leases, HealthChecker checker) {
@@ -141,11 +144,49 @@ public final class Gateway implements AutoCloseable {
                         metrics.configReload(false);
                     }).start();
         }
+        if (config.hostsFile() != null) {
+            keepHostsFileInSync(routes, config.hostsFile());
+        }
+        DnsResponder dns = null;
+        if (config.dnsListen() != null) {
+            try {
+                dns = DnsResponder.start(config.dnsListen(), routes);
+            } catch (Exception e) {
+                log.warn("the DNS responder cannot listen on {}: {}", config.dnsListen(), e.getMessage());
+            }
+        }
         Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases,
                 checker);
+        gateway.dns = dns;
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
+    }
+
+    /** Writes the served names to the hosts file now and after every route change; problems are logged once. */
+    private static void keepHostsFileInSync(Routes routes, java.nio.file.Path file) {
+        HostsFile hosts = new HostsFile(file);
+        java.util.concurrent.atomic.AtomicReference<String> lastProblem = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Consumer<RouteTable> sync = table -> {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            names.add(table.config().adminHost());
+            table.services().values().forEach(s -> names.addAll(s.config().hosts()));
+            try {
+                hosts.sync(names);
+                lastProblem.set(null);
+            } catch (IOException e) {
+                if (!e.getMessage().equals(lastProblem.getAndSet(e.getMessage()))) {
+                    log.warn("hosts file not updated: {}", e.getMessage());
+                }
+            }
+        };
+        routes.onSwap(sync);
+        sync.accept(routes.current());
+    }
+
+    /** The DNS responder, when {@code dns.listen} is set and it could start. */
+    public DnsResponder dns() {
+        return dns;
     }
 
     /** {@code --bind} takes an address ({@code 0.0.0.0}, {@code ::1}) or an address with port ({@code [::1]:8080}). */
@@ -259,6 +300,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dns != null) {
+            dns.close();
+        }
         leases.shutdownNow();
         checker.close();
         if (watcher != null) {

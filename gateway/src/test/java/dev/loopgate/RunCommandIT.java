@@ -31,7 +31,8 @@ class RunCommandIT {
                 public static void main(String[] args) throws Exception {
                     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 0);
                     s.createContext("/", x -> {
-                        byte[] body = ("from run, PORT=" + System.getenv("PORT")).getBytes();
+                        byte[] body = ("from run, PORT=" + System.getenv("PORT") + ", HTTP_PROXY="
+                                + System.getenv("HTTP_PROXY")).getBytes();
                         x.sendResponseHeaders(200, body.length);
                         x.getResponseBody().write(body);
                         x.close();
@@ -86,7 +87,9 @@ class RunCommandIT {
             Wait.until("web.localhost to reach the child; output:\n" + p.stdout() + p.stderr(), Duration.ofSeconds(30),
                     () -> get("/").statusCode() == 200);
             String body = get("/").body();
-            assertThat(body).startsWith("from run, PORT=");
+            assertThat(body).startsWith("from run, PORT=")
+                    .as("the child can call its neighbours by *.localhost name through the gateway")
+                    .endsWith(", HTTP_PROXY=http://127.0.0.1:" + gateway.port());
             assertThat(p.stdout()).as("the child's output passes through").contains("child listening on");
             assertThat(p.stderr()).contains("web is routed: http://web.localhost:" + gateway.port() + "/");
 
@@ -98,8 +101,9 @@ class RunCommandIT {
 
     @Test
     void sigtermIsForwardedToTheChild() throws Exception {
-        try (GatewayProcess p = run()) {
+        try (GatewayProcess p = run("--no-proxy-env")) {
             Wait.until("web.localhost to reach the child", Duration.ofSeconds(30), () -> get("/").statusCode() == 200);
+            assertThat(get("/").body()).endsWith(", HTTP_PROXY=null");
             p.terminate();
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(143);
             assertThat(get("/").statusCode()).isEqualTo(404);

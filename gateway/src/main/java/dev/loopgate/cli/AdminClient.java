@@ -106,6 +106,10 @@ final class AdminClient {
         return gateway;
     }
 
+    String adminHost() {
+        return adminHost;
+    }
+
     Reply get(String path) throws Unreachable {
         return send("GET", path, null);
     }

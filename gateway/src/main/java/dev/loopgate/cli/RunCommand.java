@@ -41,6 +41,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Backend id (default: run-PID).")
     String id;
 
+    @Option(names = "--no-proxy-env",
+            description = "Do not give the command the proxy settings of 'loopgate env'.")
+    boolean noProxyEnv;
+
     @Option(names = "--ttl", defaultValue = "10s",
             description = "Lease, renewed every third of it while the command runs (default 10s).")
     String ttl;
@@ -67,6 +71,14 @@ final class RunCommand implements Callable<Integer> {
         command.forEach(a -> cmd.add(a.replace("{port}", Integer.toString(port))));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().put("PORT", Integer.toString(port));
+        if (!noProxyEnv) {
+            // So that the dev server can call its neighbours by *.localhost name, whatever its runtime.
+            try {
+                pb.environment().putAll(ProxyEnv.variables(global.client().gateway().toString()));
+            } catch (AdminClient.Unreachable e) {
+                // no gateway yet: the command starts without the proxy settings
+            }
+        }
         Process child;
         try {
             child = pb.start();

@@ -22,7 +22,9 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Turns a YAML file into a validated {@link GatewayConfig}, or a {@link ConfigException} listing every problem. */
 public final class ConfigLoader {
     private static final Set<String> TOP = ordered("listen", "admin", "services", "limits", "timeouts",
-            "trusted_proxies");
+            "trusted_proxies", "hosts_file", "dns");
+    private static final Set<String> HOSTS_FILE = ordered("sync", "path");
+    private static final Set<String> DNS = ordered("listen");
     private static final Set<String> ADMIN = ordered("host");
     private static final Set<String> LIMITS = ordered("request_line", "headers");
     private static final Set<String> TIMEOUTS = ordered("connect", "response_headers", "client_headers",
@@ -115,7 +117,39 @@ public final class ConfigLoader {
                 services = new ServiceReader(yaml).readAll(top.get("services"), adminHost);
             }
             return new GatewayConfig(listen, top.containsKey("listen"), adminHost, services, limits, timeouts,
-                    trusted, source);
+                    trusted, source, readHostsFile(top.get("hosts_file")), readDns(top.get("dns")));
+        }
+
+        private java.nio.file.Path readHostsFile(Node node) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> m = yaml.mapping(node, "hosts_file", HOSTS_FILE);
+            if (m == null || !m.containsKey("sync") || !Boolean.TRUE.equals(yaml.bool(m.get("sync"), "hosts_file.sync"))) {
+                return null;
+            }
+            String path = m.containsKey("path") ? yaml.scalar(m.get("path"), "hosts_file.path") : "/etc/hosts";
+            return path == null ? null : java.nio.file.Paths.get(path);
+        }
+
+        private ListenAddress readDns(Node node) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> m = yaml.mapping(node, "dns", DNS);
+            if (m == null || !m.containsKey("listen")) {
+                return null;
+            }
+            String v = yaml.scalar(m.get("listen"), "dns.listen");
+            if (v == null) {
+                return null;
+            }
+            try {
+                return ListenAddress.parse(v);
+            } catch (IllegalArgumentException e) {
+                yaml.problem(m.get("listen"), "dns.listen", e.getMessage());
+                return null;
+            }
         }
 
         private static boolean isNull(Node node) {

@@ -8,6 +8,8 @@ import java.util.Map;
  *
  * @param listenFromFile whether {@code listen} was written in the file (a default port may fall back, a chosen one not)
  * @param source where it came from, for messages ("built-in defaults" when there is no file)
+ * @param hostsFile the hosts file kept in sync with the served names, or {@code null} for none
+ * @param dnsListen where the DNS responder answers, or {@code null} for none
  */
 public record GatewayConfig(
         ListenAddress listen,
@@ -17,9 +19,17 @@ public record GatewayConfig(
         Limits limits,
         Timeouts timeouts,
         List<Cidr> trustedProxies,
-        String source) {
+        String source,
+        java.nio.file.Path hostsFile,
+        ListenAddress dnsListen) {
 
     public static final String DEFAULT_ADMIN_HOST = "loopgate.localhost";
+
+    public GatewayConfig(ListenAddress listen, boolean listenFromFile, String adminHost,
+            Map<String, ServiceConfig> services, Limits limits, Timeouts timeouts, List<Cidr> trustedProxies,
+            String source) {
+        this(listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null);
+    }
 
     public GatewayConfig {
         services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));

@@ -43,6 +43,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** As {@link #start}, behind a command prefix such as {@code setpriv --reuid=nobody ...}. */
     public static GatewayProcess startAs(List<String> prefix, List<String> jvmArgs, String... args) throws IOException {
+        return startWith(java.util.Map.of(), prefix, jvmArgs, args);
+    }
+
+    /** As {@link #startAs}, with extra environment variables. */
+    public static GatewayProcess startWith(java.util.Map<String, String> env, List<String> prefix, List<String> jvmArgs,
+            String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dio.netty.leakDetection.level=paranoid");
@@ -53,6 +59,7 @@ public final class GatewayProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("LOOPGATE_CONFIG");
         pb.environment().remove("LOOPGATE_LISTEN");
+        pb.environment().putAll(env);
         return new GatewayProcess(pb.start());
     }
 

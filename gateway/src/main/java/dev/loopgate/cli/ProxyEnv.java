@@ -1,0 +1,52 @@
+package dev.loopgate.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The environment that sends a process's plain-HTTP requests for {@code *.localhost} names through loopgate as a
+ * forward proxy, for runtimes whose resolver does not know those names. HTTPS is left alone (loopgate serves plain
+ * HTTP), and loopback addresses stay direct.
+ */
+final class ProxyEnv {
+    /** Hosts that bypass the proxy: loopback literals, which any client can reach directly. */
+    static final String NO_PROXY = "127.0.0.1,::1,[::1]";
+
+    private ProxyEnv() {}
+
+    static Map<String, String> variables(String gatewayAddress) {
+        java.net.URI uri = java.net.URI.create(gatewayAddress);
+        String host = uri.getHost();
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        String proxy = "http://" + host + ":" + port;
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTP_PROXY", proxy);
+        env.put("http_proxy", proxy);
+        env.put("NO_PROXY", NO_PROXY);
+        env.put("no_proxy", NO_PROXY);
+        env.put("JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=" + host + " -Dhttp.proxyPort=" + port
+                + " -Dhttp.nonProxyHosts=127.*|[::1]");
+        env.put("NODE_USE_ENV_PROXY", "1");
+        return env;
+    }
+
+    static String render(Map<String, String> env, String shell) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String v = e.getValue();
+            switch (shell) {
+                case "fish" -> out.append("set -gx ").append(e.getKey()).append(' ').append(quote(v)).append(";\n");
+                case "powershell" -> out.append("$env:").append(e.getKey()).append(" = \"")
+                        .append(v.replace("`", "``").replace("\"", "`\"").replace("$", "`$")).append("\"\n");
+                default -> out.append("export ").append(e.getKey()).append('=').append(quote(v)).append('\n');
+            }
+        }
+        String comment = shell.equals("powershell") ? "# " : "# ";
+        out.append(comment).append("Node's fetch ignores HTTP_PROXY before Node 24: see docs/service-to-service.md\n");
+        return out.toString();
+    }
+
+    private static String quote(String v) {
+        return "'" + v.replace("'", "'\\''") + "'";
+    }
+}
