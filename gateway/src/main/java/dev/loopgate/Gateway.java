@@ -4,6 +4,8 @@ import dev.loopgate.admin.AdminHandler;
 import dev.loopgate.admin.Token;
 import dev.loopgate.health.HealthChecker;
 import dev.loopgate.health.HealthStates;
+import dev.loopgate.inspector.Inspector;
+import dev.loopgate.proxy.ExchangeObserver;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.registry.RegistrationStore;
 import dev.loopgate.resolve.DnsResponder;
@@ -116,8 +118,10 @@ public final class Gateway implements AutoCloseable {
                     }
                 }, health);
         Metrics metrics = Metrics.forServer(routes, health, serverRef::get);
+        Inspector inspector = new Inspector(config.inspectorSize(), Inspector.DEFAULT_MAX_BYTES);
         GatewayServer server = GatewayServer.start(routes, listen, options.portOverride() == null,
-                new AdminHandler(routes, registry, token, health, metrics), metrics);
+                new AdminHandler(routes, registry, token, health, metrics, inspector),
+                config.inspectorSize() == 0 ? metrics : ExchangeObserver.both(metrics, inspector));
         serverRef.set(server);
         HealthChecker checker = new HealthChecker(routes, health, server.prober(), server.healthLoop(),
                 Clock.systemUTC(), metrics::healthCheck).start();

@@ -6,6 +6,7 @@ import dev.loopgate.config.ServiceConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.health.BackendHealth;
 import dev.loopgate.health.HealthStates;
+import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.proxy.AdminRequests;
 import dev.loopgate.registry.Registration;
@@ -42,8 +43,12 @@ public final class AdminHandler implements AdminRequests {
     private final Token token;
     private final HealthStates health;
     private final Metrics metrics;
+    private final Inspector inspector;
+    private static final String REQUESTS = "/api/v1/requests";
 
-    public AdminHandler(Routes routes, Registry registry, Token token, HealthStates health, Metrics metrics) {
+    public AdminHandler(Routes routes, Registry registry, Token token, HealthStates health, Metrics metrics,
+            Inspector inspector) {
+        this.inspector = inspector;
         this.health = health;
         this.metrics = metrics;
         this.routes = routes;
@@ -68,10 +73,12 @@ public final class AdminHandler implements AdminRequests {
                 case SERVICES -> json(alloc, HttpResponseStatus.OK, services(table, gatewayPort, health));
                 case "/" -> text(alloc, HttpResponseStatus.OK, OverviewPage.render(table, gatewayPort),
                         "text/html; charset=utf-8");
-                default -> json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + path, null));
+                default -> path.equals(REQUESTS) || path.startsWith(REQUESTS + "/") ? requests(request, path, alloc)
+                        : json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + path, null));
             };
         }
-        if (!path.startsWith(SERVICES + "/")) {
+        boolean clearRequests = method.equals(HttpMethod.DELETE) && path.equals(REQUESTS);
+        if (!path.startsWith(SERVICES + "/") && !clearRequests) {
             return json(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, error(method + " is not supported on " + path, null));
         }
         if (!token.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
@@ -80,6 +87,10 @@ public final class AdminHandler implements AdminRequests {
                             + " in the state directory)", "Authorization"));
             res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             return res;
+        }
+        if (clearRequests) {
+            inspector.clear();
+            return empty(alloc);
         }
         String[] parts = path.substring(SERVICES.length() + 1).split("/", -1);
         try {
@@ -97,6 +108,30 @@ public final class AdminHandler implements AdminRequests {
         }
         return json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + method + " " + path
                 + "; see PUT/DELETE " + SERVICES + "/{service}/backends/{id} and DELETE " + SERVICES + "/{service}", null));
+    }
+
+    /** {@code GET /api/v1/requests[?service=&status=5xx&limit=]} and {@code GET /api/v1/requests/{id}}. */
+    private FullHttpResponse requests(HttpRequest request, String path, ByteBufAllocator alloc) {
+        if (!path.equals(REQUESTS)) {
+            String id = path.substring(REQUESTS.length() + 1);
+            Inspector.Entry e = id.matches("\\d{1,18}") ? inspector.get(Long.parseLong(id)) : null;
+            return e == null ? json(alloc, HttpResponseStatus.NOT_FOUND, error("no recorded request " + id
+                    + " (the inspector keeps the last " + Inspector.DEFAULT_CAPACITY + ")", "id"))
+                    : json(alloc, HttpResponseStatus.OK, InspectorJson.detail(e));
+        }
+        Map<String, List<String>> q = new QueryStringDecoder(request.uri()).parameters();
+        String status = first(q, "status");
+        if (status != null && !status.matches("[0-5]xx")) {
+            return json(alloc, HttpResponseStatus.BAD_REQUEST, error("status must be a class such as 5xx", "status"));
+        }
+        String limit = first(q, "limit");
+        int n = limit != null && limit.matches("\\d{1,4}") ? Math.max(1, Integer.parseInt(limit)) : 100;
+        return json(alloc, HttpResponseStatus.OK, InspectorJson.list(inspector.recent(first(q, "service"), status, n)));
+    }
+
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
     }
 
     private FullHttpResponse register(String service, String id, ByteBuf body, RouteTable table, ByteBufAllocator alloc)

@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Turns a YAML file into a validated {@link GatewayConfig}, or a {@link ConfigException} listing every problem. */
 public final class ConfigLoader {
     private static final Set<String> TOP = ordered("listen", "admin", "services", "limits", "timeouts",
-            "trusted_proxies", "hosts_file", "dns");
+            "trusted_proxies", "hosts_file", "dns", "inspector");
+    private static final Set<String> INSPECTOR = ordered("size");
     private static final Set<String> HOSTS_FILE = ordered("sync", "path");
     private static final Set<String> DNS = ordered("listen");
     private static final Set<String> ADMIN = ordered("host");
@@ -117,7 +118,25 @@ public final class ConfigLoader {
                 services = new ServiceReader(yaml).readAll(top.get("services"), adminHost);
             }
             return new GatewayConfig(listen, top.containsKey("listen"), adminHost, services, limits, timeouts,
-                    trusted, source, readHostsFile(top.get("hosts_file")), readDns(top.get("dns")));
+                    trusted, source, readHostsFile(top.get("hosts_file")), readDns(top.get("dns")),
+                    readInspector(top.get("inspector")));
+        }
+
+        private int readInspector(Node node) {
+            int fallback = 1000;
+            if (node == null) {
+                return fallback;
+            }
+            Map<String, Node> m = yaml.mapping(node, "inspector", INSPECTOR);
+            if (m == null || !m.containsKey("size")) {
+                return fallback;
+            }
+            String v = yaml.scalar(m.get("size"), "inspector.size");
+            if (v != null && v.matches("\\d{1,6}")) {
+                return Integer.parseInt(v);
+            }
+            yaml.problem(m.get("size"), "inspector.size", "must be a number of requests from 0 (off) to 999999");
+            return fallback;
         }
 
         private java.nio.file.Path readHostsFile(Node node) {

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param source where it came from, for messages ("built-in defaults" when there is no file)
  * @param hostsFile the hosts file kept in sync with the served names, or {@code null} for none
  * @param dnsListen where the DNS responder answers, or {@code null} for none
+ * @param inspectorSize how many recent exchanges the request inspector keeps; 0 turns it off
  */
 public record GatewayConfig(
         ListenAddress listen,
@@ -21,14 +22,15 @@ public record GatewayConfig(
         List<Cidr> trustedProxies,
         String source,
         java.nio.file.Path hostsFile,
-        ListenAddress dnsListen) {
+        ListenAddress dnsListen,
+        int inspectorSize) {
 
     public static final String DEFAULT_ADMIN_HOST = "loopgate.localhost";
 
     public GatewayConfig(ListenAddress listen, boolean listenFromFile, String adminHost,
             Map<String, ServiceConfig> services, Limits limits, Timeouts timeouts, List<Cidr> trustedProxies,
             String source) {
-        this(listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null);
+        this(listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null, 1000);
     }
 
     public GatewayConfig {

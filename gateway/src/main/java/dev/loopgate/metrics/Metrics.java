@@ -101,8 +101,8 @@ public final class Metrics implements ExchangeObserver {
     }
 
     @Override
-    public void completed(String service, String method, int status, long durationNanos) {
-        timer(service, METHODS.contains(method) ? method : "OTHER", status).record(durationNanos,
+    public void completed(dev.loopgate.proxy.ExchangeRecord r) {
+        timer(r.service(), METHODS.contains(r.method()) ? r.method() : "OTHER", r.status()).record(r.durationNanos(),
                 java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

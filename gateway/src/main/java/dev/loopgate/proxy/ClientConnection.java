@@ -190,6 +190,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         boolean webSocket = HeaderRules.isWebSocketUpgrade(req) && req.method().equals(HttpMethod.GET);
         localLog.service(route.serviceName());
+        localLog.requestHeaders(req.headers());
         state = State.EXCHANGE;
         // The exchange reads the client's version and framing before the head is rewritten for the backend.
         exchange = new Exchange(this, ctx, gateway, req, route, localLog, keepAlive, webSocket);

@@ -301,6 +301,7 @@ final class Exchange implements BackendConnector.Callback {
 
     private void onResponseHead(HttpResponse res) {
         cancelResponseTimer();
+        log.firstByte();
         if (res.decoderResult().isFailure()) {
             fail(BackendFailure.BAD_RESPONSE, String.valueOf(res.decoderResult().cause().getMessage()));
             return;
@@ -329,6 +330,7 @@ final class Exchange implements BackendConnector.Callback {
         log.status(code);
         backend.answered(code, route.service().outlier5xx());
         prepareFraming(res);
+        log.responseHeaders(res.headers());
         clientCtx.write(res);
     }
 

@@ -1,12 +1,16 @@
 package dev.loopgate.proxy;
 
-/** Told of every finished exchange (for metrics). Called on the event loop: it must be quick and must not block. */
+/** Told of every finished exchange (metrics, the inspector). Called on the event loop: quick, never blocking. */
 public interface ExchangeObserver {
-    ExchangeObserver NONE = (service, method, status, nanos) -> { };
+    ExchangeObserver NONE = record -> { };
 
-    /**
-     * @param service the service name, {@code admin} for the admin host, {@code none} when nothing was routed
-     * @param status the response status, 0 when the exchange broke before one was sent
-     */
-    void completed(String service, String method, int status, long durationNanos);
+    void completed(ExchangeRecord record);
+
+    /** Tells {@code first}, then {@code second}. */
+    static ExchangeObserver both(ExchangeObserver first, ExchangeObserver second) {
+        return record -> {
+            first.completed(record);
+            second.completed(record);
+        };
+    }
 }

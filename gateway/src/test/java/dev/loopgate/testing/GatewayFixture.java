@@ -3,7 +3,9 @@ package dev.loopgate.testing;
 import dev.loopgate.admin.AdminHandler;
 import dev.loopgate.admin.Token;
 import dev.loopgate.health.HealthStates;
+import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
+import dev.loopgate.proxy.ExchangeObserver;
 import dev.loopgate.registry.Registry;
 import java.time.Clock;
 import dev.loopgate.config.ConfigLoader;
@@ -42,8 +44,10 @@ public final class GatewayFixture implements AutoCloseable {
         Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> { }, health);
         java.util.concurrent.atomic.AtomicReference<GatewayServer> ref = new java.util.concurrent.atomic.AtomicReference<>();
         Metrics metrics = Metrics.forServer(routes, health, ref::get).bindJvmMeters();
+        Inspector inspector = new Inspector(Inspector.DEFAULT_CAPACITY, Inspector.DEFAULT_MAX_BYTES);
         GatewayServer server = GatewayServer.start(routes, new ListenAddress("127.0.0.1", 0), false,
-                new AdminHandler(routes, registry, Token.of(TOKEN), health, metrics), metrics);
+                new AdminHandler(routes, registry, Token.of(TOKEN), health, metrics, inspector),
+                ExchangeObserver.both(metrics, inspector));
         ref.set(server);
         GatewayFixture f = new GatewayFixture(routes, server);
         f.registry = registry;
