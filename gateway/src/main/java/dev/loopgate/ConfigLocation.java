@@ -26,8 +26,8 @@ public final class ConfigLocation {
             return repo;
         }
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg)
-                : Paths.get(System.getProperty("user.home"), ".config");
+        Path base =
+                xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".config");
         Path user = base.resolve("loopgate").resolve("loopgate.yaml");
         return Files.isRegularFile(user) ? user : null;
     }

@@ -2,34 +2,34 @@ package dev.loopgate;
 
 import dev.loopgate.admin.AdminHandler;
 import dev.loopgate.admin.Token;
-import dev.loopgate.health.HealthChecker;
-import dev.loopgate.health.HealthStates;
-import dev.loopgate.inspector.Inspector;
-import dev.loopgate.proxy.ExchangeObserver;
-import dev.loopgate.metrics.Metrics;
-import dev.loopgate.registry.RegistrationStore;
-import dev.loopgate.resolve.DnsResponder;
-import dev.loopgate.resolve.HostsFile;
-import dev.loopgate.registry.Registry;
-import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import dev.loopgate.config.ConfigException;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.ConfigWatcher;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ListenAddress;
+import dev.loopgate.health.HealthChecker;
+import dev.loopgate.health.HealthStates;
+import dev.loopgate.inspector.Inspector;
+import dev.loopgate.metrics.Metrics;
+import dev.loopgate.proxy.ExchangeObserver;
 import dev.loopgate.proxy.GatewayServer;
 import dev.loopgate.proxy.StartException;
+import dev.loopgate.registry.RegistrationStore;
+import dev.loopgate.registry.Registry;
+import dev.loopgate.resolve.DnsResponder;
+import dev.loopgate.resolve.HostsFile;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +49,16 @@ public final class Gateway implements AutoCloseable {
     private final HealthChecker checker;
     private DnsResponder dns;
 
-    private Gateway(Routes routes, GatewayServer server, ConfigWatcher watcher, StateDir stateDir, Reloads reloads,
-            Registry registry, Token token, ScheduledExecutorService leases, HealthChecker checker) {
+    private Gateway(
+            Routes routes,
+            GatewayServer server,
+            ConfigWatcher watcher,
+            StateDir stateDir,
+            Reloads reloads,
+            Registry registry,
+            Token token,
+            ScheduledExecutorService leases,
+            HealthChecker checker) {
         this.checker = checker;
         this.registry = registry;
         this.token = token;
@@ -62,13 +70,16 @@ public final class Gateway implements AutoCloseable {
         this.reloads = reloads;
         long now = System.currentTimeMillis();
         // Read after the bind: loading the management classes must not count against startup.
-        this.readyMillis = now - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        this.readyMillis =
+                now - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     /** What happened to config edits since start: how many applied, how many were rejected, and the last error. */
     public static final class Reloads {
-        private final java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger applied =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger rejected =
+                new java.util.concurrent.atomic.AtomicInteger();
         private volatile String lastError;
 
         public int applied() {
@@ -86,12 +97,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** How to start: the config file (or none), listen overrides, and where state goes. */
-    public record Options(Path configFile, String bindOverride, Integer portOverride, StateDir stateDir,
-            Duration watchInterval) {}
+    public record Options(
+            Path configFile, String bindOverride, Integer portOverride, StateDir stateDir, Duration watchInterval) {}
 
     public static Gateway start(Options options) throws ConfigException, StartException {
-        GatewayConfig config = options.configFile() == null ? GatewayConfig.defaults()
-                : ConfigLoader.load(options.configFile());
+        GatewayConfig config =
+                options.configFile() == null ? GatewayConfig.defaults() : ConfigLoader.load(options.configFile());
         ListenAddress listen = config.listen();
         if (options.bindOverride() != null) {
             listen = overrideBind(listen, options.bindOverride());
@@ -103,28 +114,38 @@ public final class Gateway implements AutoCloseable {
         try {
             token = Token.resolve(System.getenv(), options.stateDir().path());
         } catch (IOException e) {
-            throw new StartException("cannot create the API token in " + options.stateDir().path() + ": "
-                    + e.getMessage() + " (set LOOPGATE_TOKEN or choose another --state-dir)", e);
+            throw new StartException(
+                    "cannot create the API token in " + options.stateDir().path() + ": " + e.getMessage()
+                            + " (set LOOPGATE_TOKEN or choose another --state-dir)",
+                    e);
         }
         HealthStates health = new HealthStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
-        Registry registry = new Registry(routes, config,
-                new RegistrationStore(options.stateDir().path().resolve("registrations.json")), Clock.systemUTC(),
+        Registry registry = new Registry(
+                routes,
+                config,
+                new RegistrationStore(options.stateDir().path().resolve("registrations.json")),
+                Clock.systemUTC(),
                 authority -> {
                     GatewayServer s = serverRef.get();
                     if (s != null) {
                         s.closeIdleBackendConnections(authority);
                     }
-                }, health);
+                },
+                health);
         Metrics metrics = Metrics.forServer(routes, health, serverRef::get);
         Inspector inspector = new Inspector(config.inspectorSize(), Inspector.DEFAULT_MAX_BYTES);
-        GatewayServer server = GatewayServer.start(routes, listen, options.portOverride() == null,
+        GatewayServer server = GatewayServer.start(
+                routes,
+                listen,
+                options.portOverride() == null,
                 new AdminHandler(routes, registry, token, health, metrics, inspector),
                 config.inspectorSize() == 0 ? metrics : ExchangeObserver.both(metrics, inspector));
         serverRef.set(server);
-        HealthChecker checker = new HealthChecker(routes, health, server.prober(), server.healthLoop(),
-                Clock.systemUTC(), metrics::healthCheck).start();
+        HealthChecker checker = new HealthChecker(
+                        routes, health, server.prober(), server.healthLoop(), Clock.systemUTC(), metrics::healthCheck)
+                .start();
         ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "loopgate-leases");
             t.setDaemon(true);
@@ -135,18 +156,23 @@ public final class Gateway implements AutoCloseable {
         Reloads reloads = new Reloads();
         if (options.configFile() != null) {
             ListenAddress started = listen;
-            watcher = new ConfigWatcher(options.configFile(), ConfigWatcher.read(options.configFile()),
-                    options.watchInterval(), next -> {
-                        apply(routes, registry, next, started);
-                        reloads.lastError = null;
-                        reloads.applied.incrementAndGet();
-                        metrics.configReload(true);
-                    }, e -> {
-                        reject(e);
-                        reloads.lastError = e.getMessage();
-                        reloads.rejected.incrementAndGet();
-                        metrics.configReload(false);
-                    }).start();
+            watcher = new ConfigWatcher(
+                            options.configFile(),
+                            ConfigWatcher.read(options.configFile()),
+                            options.watchInterval(),
+                            next -> {
+                                apply(routes, registry, next, started);
+                                reloads.lastError = null;
+                                reloads.applied.incrementAndGet();
+                                metrics.configReload(true);
+                            },
+                            e -> {
+                                reject(e);
+                                reloads.lastError = e.getMessage();
+                                reloads.rejected.incrementAndGet();
+                                metrics.configReload(false);
+                            })
+                    .start();
         }
         if (config.hostsFile() != null) {
             keepHostsFileInSync(routes, config.hostsFile());
@@ -159,8 +185,8 @@ public final class Gateway implements AutoCloseable {
                 log.warn("the DNS responder cannot listen on {}: {}", config.dnsListen(), e.getMessage());
             }
         }
-        Gateway gateway = new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases,
-                checker);
+        Gateway gateway =
+                new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases, checker);
         gateway.dns = dns;
         metrics.bindJvmMeters();
         gateway.writeState();
@@ -170,7 +196,8 @@ public final class Gateway implements AutoCloseable {
     /** Writes the served names to the hosts file now and after every route change; problems are logged once. */
     private static void keepHostsFileInSync(Routes routes, java.nio.file.Path file) {
         HostsFile hosts = new HostsFile(file);
-        java.util.concurrent.atomic.AtomicReference<String> lastProblem = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> lastProblem =
+                new java.util.concurrent.atomic.AtomicReference<>();
         java.util.function.Consumer<RouteTable> sync = table -> {
             java.util.List<String> names = new java.util.ArrayList<>();
             names.add(table.config().adminHost());
@@ -211,12 +238,17 @@ public final class Gateway implements AutoCloseable {
         added.removeAll(old.services().keySet());
         Set<String> removed = new HashSet<>(old.services().keySet());
         removed.removeAll(next.services().keySet());
-        log.info("config reloaded from {}: {} service(s){}{}", next.source(), next.services().size(),
+        log.info(
+                "config reloaded from {}: {} service(s){}{}",
+                next.source(),
+                next.services().size(),
                 added.isEmpty() ? "" : ", added " + String.join(", ", added),
                 removed.isEmpty() ? "" : ", removed " + String.join(", ", removed));
         if (next.listenFromFile() && !next.listen().host().equals(listening.host())
                 || next.listenFromFile() && next.listen().port() != listening.port() && listening.port() != 0) {
-            log.warn("listen changed to {}; restart loopgate to apply it (still listening on {})", next.listen(),
+            log.warn(
+                    "listen changed to {}; restart loopgate to apply it (still listening on {})",
+                    next.listen(),
                     listening);
         }
     }
@@ -272,9 +304,14 @@ public final class Gateway implements AutoCloseable {
     /** The startup banner: where it listens, the admin URL and every routed URL. */
     public String banner() {
         StringBuilder b = new StringBuilder();
-        b.append("loopgate listening on http://").append(hostForUrl()).append(':').append(port())
-                .append(" (").append(server.transportName())
-                .append(readyMillis >= 0 ? ", ready in " + readyMillis + " ms" : "").append(")\n");
+        b.append("loopgate listening on http://")
+                .append(hostForUrl())
+                .append(':')
+                .append(port())
+                .append(" (")
+                .append(server.transportName())
+                .append(readyMillis >= 0 ? ", ready in " + readyMillis + " ms" : "")
+                .append(")\n");
         if (server.fallbackNote() != null) {
             b.append("note: ").append(server.fallbackNote()).append('\n');
         }
@@ -283,9 +320,15 @@ public final class Gateway implements AutoCloseable {
         b.append("  admin   ").append(adminUrl()).append('\n');
         routes.current().urls(port()).forEach((name, urls) -> {
             for (String u : urls) {
-                b.append(String.format("  %-7s %s -> %s%n", name, u,
-                        String.join(", ", routes.current().services().get(name).backends().stream()
-                                .map(e -> e.url().toString()).toList())));
+                b.append(String.format(
+                        "  %-7s %s -> %s%n",
+                        name,
+                        u,
+                        String.join(
+                                ", ",
+                                routes.current().services().get(name).backends().stream()
+                                        .map(e -> e.url().toString())
+                                        .toList())));
             }
         });
         if (routes.current().services().isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.loopgate;
 
 import dev.loopgate.cli.LoopgateCommand;
-import picocli.CommandLine;
 
 /** The {@code loopgate} command. */
 public final class Main {

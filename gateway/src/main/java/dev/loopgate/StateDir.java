@@ -52,7 +52,8 @@ public final class StateDir {
         n.put("pid", ProcessHandle.current().pid());
         n.put("admin_url", adminUrl);
         Path tmp = dir.resolve("gateway.json.tmp");
-        Files.writeString(tmp, dev.loopgate.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+        Files.writeString(
+                tmp, dev.loopgate.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
         Files.move(tmp, gatewayFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

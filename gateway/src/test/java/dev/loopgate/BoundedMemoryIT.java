@@ -32,24 +32,36 @@ class BoundedMemoryIT {
     @Test
     void oneGibibyteUploadAndDownloadPassThroughAGatewayCappedAt64MiB() throws Exception {
         AtomicLong written = new AtomicLong();
-        try (TestBackend files = TestBackend.raw("127.0.0.1", p -> p.addLast(new HttpServerCodec(),
-                        new StreamingHandler(written, StreamingHandler.newEventQueue())))) {
+        try (TestBackend files = TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(
+                        new HttpServerCodec(), new StreamingHandler(written, StreamingHandler.newEventQueue())))) {
             Path config = dir.resolve("loopgate.yaml");
             Files.writeString(config, "services:\n  files: http://127.0.0.1:" + files.port() + "\n");
             try (GatewayProcess p = GatewayProcess.start(
                     List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-Dloopgate.test=bounded"),
-                    "serve", "--config", config.toString(), "--port", "0", "--state-dir", dir.resolve("s").toString())) {
+                    "serve",
+                    "--config",
+                    config.toString(),
+                    "--port",
+                    "0",
+                    "--state-dir",
+                    dir.resolve("s").toString())) {
                 int port = p.awaitPort(Duration.ofSeconds(20));
                 HttpClient client = HttpClient.newHttpClient();
 
-                HttpResponse<InputStream> down = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/big?n=" + GIB)).header("Host", "files.localhost").build(),
+                HttpResponse<InputStream> down = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/big?n=" + GIB))
+                                .header("Host", "files.localhost")
+                                .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 assertThat(drain(down.body())).isEqualTo(GIB);
 
-                HttpResponse<String> up = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/upload")).header("Host", "files.localhost")
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(GIB))).build(),
+                HttpResponse<String> up = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                                .header("Host", "files.localhost")
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(GIB)))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(up.body()).startsWith(GIB + " ");
                 assertThat(p.isAlive()).isTrue();

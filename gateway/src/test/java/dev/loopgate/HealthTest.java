@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HealthTest {
     @TempDir
     Path dir;
+
     private final HttpClient client = HttpClient.newHttpClient();
     private Gateway gateway;
 
@@ -35,14 +36,18 @@ class HealthTest {
     private void start(String yaml) throws Exception {
         Path config = dir.resolve("loopgate.yaml");
         Files.writeString(config, yaml);
-        gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(200)));
+        gateway = Gateway.start(
+                new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
     }
 
     private HttpResponse<String> get(String host, String path) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                    .header("Host", host).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                            .header("Host", host)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -61,12 +66,14 @@ class HealthTest {
         TestBackend a = TestBackend.http(TestBackend.text("a"));
         TestBackend b = TestBackend.http(TestBackend.text("b"));
         int portA = a.port();
-        start("""
+        start(
+                """
                 services:
                   api:
                     backends: [http://127.0.0.1:%d, http://127.0.0.1:%d]
                     health: { interval: 200ms, timeout: 200ms }
-                """.formatted(portA, b.port()));
+                """
+                        .formatted(portA, b.port()));
         try {
             int failed = 0;
             for (int i = 0; i < 2000; i++) {
@@ -83,8 +90,9 @@ class HealthTest {
             assertThat(get("loopgate.localhost", "/api/v1/services").body()).contains("connection refused");
 
             a = TestBackend.http("127.0.0.1", portA, TestBackend.text("a again"));
-            Wait.until("the restarted backend to be back in rotation", Duration.ofSeconds(3),
-                    () -> health("api", "127.0.0.1:" + portA).equals("up"));
+            Wait.until("the restarted backend to be back in rotation", Duration.ofSeconds(3), () -> health(
+                            "api", "127.0.0.1:" + portA)
+                    .equals("up"));
             boolean sawA = false;
             for (int i = 0; i < 6 && !sawA; i++) {
                 sawA = get("api.localhost", "/").body().equals("a again");
@@ -102,16 +110,19 @@ class HealthTest {
         start("services:\n  web:\n    backends: [http://127.0.0.1:" + a.port() + "]\n"
                 + "    health: { interval: 300ms, timeout: 200ms }\n    wait: 0s\n");
         String id = "127.0.0.1:" + a.port();
-        Wait.until("the first check", Duration.ofSeconds(3), () -> health("web", id).equals("up"));
+        Wait.until("the first check", Duration.ofSeconds(3), () -> health("web", id)
+                .equals("up"));
         a.close();
         long start = System.nanoTime();
-        Wait.until("the backend to be seen down", Duration.ofSeconds(3), () -> health("web", id).equals("down"));
+        Wait.until("the backend to be seen down", Duration.ofSeconds(3), () -> health("web", id)
+                .equals("down"));
         // Two failed probes (the default unhealthy_threshold) at 300 ms ± 10 %.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
         HttpResponse<String> res = get("web.localhost", "/");
         assertThat(res.statusCode()).isEqualTo(503);
         assertThat(res.headers().firstValue("retry-after")).contains("1");
-        assertThat(res.body()).contains("None of the backends of service 'web' is healthy")
+        assertThat(res.body())
+                .contains("None of the backends of service 'web' is healthy")
                 .contains("connection refused");
     }
 
@@ -128,20 +139,24 @@ class HealthTest {
             }
         });
         try {
-            start("""
+            start(
+                    """
                     services:
                       web:
                         backends: [http://127.0.0.1:%d]
                         health: { path: /health, interval: 100ms, timeout: 500ms, healthy_threshold: 2, unhealthy_threshold: 3 }
-                    """.formatted(a.port()));
+                    """
+                            .formatted(a.port()));
             String id = "127.0.0.1:" + a.port();
-            Wait.until("three failing probes to turn it down", Duration.ofSeconds(5), () -> health("web", id).equals("down"));
+            Wait.until("three failing probes to turn it down", Duration.ofSeconds(5), () -> health("web", id)
+                    .equals("down"));
             assertThat(probes.get()).as("probes before it was down").isGreaterThanOrEqualTo(3);
             assertThat(get("loopgate.localhost", "/api/v1/services").body()).contains("GET /health answered 500");
 
             int before = probes.get();
             answer.set(HttpResponseStatus.OK);
-            Wait.until("two passing probes to turn it up", Duration.ofSeconds(5), () -> health("web", id).equals("up"));
+            Wait.until("two passing probes to turn it up", Duration.ofSeconds(5), () -> health("web", id)
+                    .equals("up"));
             assertThat(probes.get() - before).as("probes before it was up").isGreaterThanOrEqualTo(2);
             assertThat(get("web.localhost", "/").body()).isEqualTo("page");
         } finally {

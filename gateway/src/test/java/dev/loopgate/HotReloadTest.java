@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HotReloadTest {
     @TempDir
     Path dir;
+
     private final CountDownLatch release = new CountDownLatch(1);
     private final HttpClient client = HttpClient.newHttpClient();
     private TestBackend slow;
@@ -47,8 +48,8 @@ class HotReloadTest {
         b = TestBackend.http(TestBackend.text("b"));
         file = dir.resolve("loopgate.yaml");
         Files.writeString(file, services("a", a));
-        gateway = Gateway.start(new Gateway.Options(file, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(200)));
+        gateway = Gateway.start(
+                new Gateway.Options(file, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
     }
 
     @AfterEach
@@ -67,8 +68,12 @@ class HotReloadTest {
 
     private int status(String host) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/"))
-                    .header("Host", host).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/"))
+                                    .header("Host", host)
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -78,7 +83,9 @@ class HotReloadTest {
     void aValidEditAddsAndRemovesServicesWhileALongRequestStaysUp() throws Exception {
         CompletableFuture<HttpResponse<String>> longRequest = client.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/wait"))
-                        .header("Host", "slow.localhost").build(), HttpResponse.BodyHandlers.ofString());
+                        .header("Host", "slow.localhost")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Wait.until("the slow request to reach its backend", Duration.ofSeconds(5), () -> slow.requests.size() == 1);
         assertThat(status("a.localhost")).isEqualTo(200);
 
@@ -93,7 +100,10 @@ class HotReloadTest {
     @Test
     void anInvalidEditKeepsTheOldRoutesAndAFixedOneApplies() throws Exception {
         Files.writeString(file, "services:\n  a: 99999\n  b: http://127.0.0.1:" + b.port() + "\n");
-        Wait.until("the bad edit to be read and rejected", Duration.ofSeconds(5), () -> gateway.reloads().rejected() == 1);
+        Wait.until(
+                "the bad edit to be read and rejected",
+                Duration.ofSeconds(5),
+                () -> gateway.reloads().rejected() == 1);
         assertThat(gateway.reloads().lastError()).isEqualTo(file + ":2: services.a: must be 1–65535, got '99999'");
         assertThat(status("a.localhost")).as("the previous routes keep serving").isEqualTo(200);
         assertThat(status("b.localhost")).isEqualTo(404);
@@ -101,7 +111,9 @@ class HotReloadTest {
         Path tmp = dir.resolve("loopgate.yaml.tmp");
         Files.writeString(tmp, services("b", b));
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Wait.until("the fixed file (replaced by rename, as editors do) to apply", Duration.ofSeconds(5),
+        Wait.until(
+                "the fixed file (replaced by rename, as editors do) to apply",
+                Duration.ofSeconds(5),
                 () -> status("b.localhost") == 200);
         assertThat(status("a.localhost")).isEqualTo(404);
         assertThat(gateway.reloads().lastError()).isNull();
@@ -111,10 +123,12 @@ class HotReloadTest {
     @Test
     void startingWritesGatewayJsonForTheCliAndTheBannerListsEveryUrl() throws Exception {
         String json = Files.readString(dir.resolve("state/gateway.json"));
-        assertThat(json).contains("\"address\" : \"http://127.0.0.1:" + gateway.port() + "\"")
+        assertThat(json)
+                .contains("\"address\" : \"http://127.0.0.1:" + gateway.port() + "\"")
                 .contains("\"pid\" : " + ProcessHandle.current().pid())
                 .contains("\"admin_url\" : \"http://loopgate.localhost:" + gateway.port() + "/\"");
-        assertThat(gateway.banner()).contains("loopgate listening on http://127.0.0.1:" + gateway.port())
+        assertThat(gateway.banner())
+                .contains("loopgate listening on http://127.0.0.1:" + gateway.port())
                 .contains("admin   http://loopgate.localhost:" + gateway.port() + "/")
                 .contains("http://a.localhost:" + gateway.port() + "/ -> http://127.0.0.1:" + a.port());
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsTest {
     @TempDir
     Path dir;
+
     private final HttpClient client = HttpClient.newHttpClient();
     private TestBackend backend;
     private Gateway gateway;
@@ -35,8 +36,8 @@ class MetricsTest {
         backend = TestBackend.http(TestBackend.text("ok"));
         config = dir.resolve("loopgate.yaml");
         Files.writeString(config, "services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
-        gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(100)));
+        gateway = Gateway.start(
+                new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(100)));
     }
 
     @AfterEach
@@ -46,12 +47,16 @@ class MetricsTest {
     }
 
     private HttpResponse<String> get(String host, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                .header("Host", host).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                        .header("Host", host)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static double value(String scrape, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
+                .matcher(scrape);
         assertThat(m.find()).as("series " + series + " in:\n" + scrape).isTrue();
         return Double.parseDouble(m.group(1));
     }
@@ -65,7 +70,10 @@ class MetricsTest {
             assertThat(get("nothing.localhost", "/").statusCode()).isEqualTo(404);
         }
         Files.writeString(config, "services:\n  web: 99999\n");
-        Wait.until("the bad edit to be rejected", Duration.ofSeconds(5), () -> gateway.reloads().rejected() == 1);
+        Wait.until(
+                "the bad edit to be rejected",
+                Duration.ofSeconds(5),
+                () -> gateway.reloads().rejected() == 1);
         Wait.until("a health check", Duration.ofSeconds(5), () -> {
             try {
                 return get("loopgate.localhost", "/metrics").body().contains("loopgate_health_checks_total{");
@@ -79,16 +87,28 @@ class MetricsTest {
                 .isEqualTo(37);
         assertThat(value(scrape, "loopgate_requests_seconds_count{method=\"GET\",service=\"none\",status=\"404\"}"))
                 .isEqualTo(3);
-        assertThat(scrape).contains("loopgate_requests_seconds_bucket{method=\"GET\",service=\"web\",status=\"200\",le=\"0.001\"}")
+        assertThat(scrape)
+                .contains(
+                        "loopgate_requests_seconds_bucket{method=\"GET\",service=\"web\",status=\"200\",le=\"0.001\"}")
                 .contains("le=\"10.0\"");
         assertThat(value(scrape, "loopgate_backend_up{backend=\"127.0.0.1:" + backend.port() + "\",service=\"web\"}"))
                 .isEqualTo(1);
-        assertThat(value(scrape, "loopgate_config_reloads_total{result=\"rejected\"}")).isEqualTo(1);
-        assertThat(scrape).contains("loopgate_connections_active ").contains("loopgate_backend_connections{")
+        assertThat(value(scrape, "loopgate_config_reloads_total{result=\"rejected\"}"))
+                .isEqualTo(1);
+        assertThat(scrape)
+                .contains("loopgate_connections_active ")
+                .contains("loopgate_backend_connections{")
                 .contains("loopgate_health_checks_total{result=\"pass\",service=\"web\"}")
-                .contains("jvm_memory_used_bytes").contains("process_cpu_usage");
-        for (String meter : new String[] {"loopgate_requests_seconds", "loopgate_backend_up", "loopgate_connections_active",
-            "loopgate_backend_connections", "loopgate_health_checks_total", "loopgate_config_reloads_total"}) {
+                .contains("jvm_memory_used_bytes")
+                .contains("process_cpu_usage");
+        for (String meter : new String[] {
+            "loopgate_requests_seconds",
+            "loopgate_backend_up",
+            "loopgate_connections_active",
+            "loopgate_backend_connections",
+            "loopgate_health_checks_total",
+            "loopgate_config_reloads_total"
+        }) {
             assertThat(scrape).as("help text for " + meter).containsPattern("(?m)^# HELP " + meter + " \\S");
         }
         assertThat(scrape).as("no request host or path in any label").doesNotContain("nothing.localhost");
@@ -103,8 +123,10 @@ class MetricsTest {
         get("web.localhost", "/");
         Path scrape = dir.resolve("metrics.txt");
         Files.writeString(scrape, get("loopgate.localhost", "/metrics").body());
-        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(scrape.toFile())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectInput(scrape.toFile())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isZero();

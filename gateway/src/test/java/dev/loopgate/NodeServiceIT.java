@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NodeServiceIT {
     private static final Path NODE_DIR = Paths.get("target", "node-it");
-    private static final String SERVICE = """
+    private static final String SERVICE =
+            """
             // The recipe of docs/service-to-service.md: *.localhost origins are dialled at the gateway.
             const { Agent, setGlobalDispatcher, buildConnector, fetch } = require('undici');
             const net = require('net');
@@ -66,8 +67,10 @@ class NodeServiceIT {
             return;
         }
         Files.createDirectories(NODE_DIR);
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", NODE_DIR.toString(),
-                "undici@6").redirectErrorStream(true).start();
+        Process npm = new ProcessBuilder(
+                        "npm", "install", "--no-audit", "--no-fund", "--prefix", NODE_DIR.toString(), "undici@6")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(npm.getInputStream().readAllBytes());
         assertThat(npm.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(npm.exitValue()).as("npm install undici:\n" + out).isZero();
@@ -85,25 +88,47 @@ class NodeServiceIT {
     @Test
     void javaCallsNodeAndNodeCallsJavaByName() throws Exception {
         Files.writeString(dir.resolve("orders.js"), SERVICE);
-        try (TestBackend payments = TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
-                io.netty.handler.codec.http.HttpResponseStatus.OK, "payments (java) saw " + req.uri()));
-                Gateway gateway = Gateway.start(new Gateway.Options(config(payments), null, 0,
-                        new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
+        try (TestBackend payments = TestBackend.http((ctx, req) -> TestBackend.send(
+                        ctx,
+                        req,
+                        io.netty.handler.codec.http.HttpResponseStatus.OK,
+                        "payments (java) saw " + req.uri()));
+                Gateway gateway = Gateway.start(new Gateway.Options(
+                        config(payments), null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
                 GatewayProcess orders = GatewayProcess.startWith(
-                        Map.of("NODE_PATH", NODE_DIR.resolve("node_modules").toAbsolutePath().toString()), List.of(),
-                        List.of(), "run", "orders", "--state-dir", dir.resolve("state").toString(), "--",
-                        "node", dir.resolve("orders.js").toString())) {
+                        Map.of(
+                                "NODE_PATH",
+                                NODE_DIR.resolve("node_modules")
+                                        .toAbsolutePath()
+                                        .toString()),
+                        List.of(),
+                        List.of(),
+                        "run",
+                        "orders",
+                        "--state-dir",
+                        dir.resolve("state").toString(),
+                        "--",
+                        "node",
+                        dir.resolve("orders.js").toString())) {
             HttpClient java = HttpClient.newBuilder()
-                    .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port()))).build();
+                    .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port())))
+                    .build();
             HttpRequest call = HttpRequest.newBuilder(URI.create("http://orders.localhost/"))
-                    .timeout(Duration.ofSeconds(10)).build();
-            Wait.until("orders.localhost to answer", Duration.ofSeconds(30), () -> {
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
+            Wait.until(
+                    "orders.localhost to answer",
+                    Duration.ofSeconds(30),
+                    () -> {
                         try {
-                            return java.send(call, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                            return java.send(call, HttpResponse.BodyHandlers.ofString())
+                                            .statusCode()
+                                    == 200;
                         } catch (Exception e) {
                             return false;
                         }
-                    }, () -> orders.stdout() + orders.stderr());
+                    },
+                    () -> orders.stdout() + orders.stderr());
             assertThat(java.send(call, HttpResponse.BodyHandlers.ofString()).body())
                     .isEqualTo("orders (node) got: payments (java) saw /from-node");
         }

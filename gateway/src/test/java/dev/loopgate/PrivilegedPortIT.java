@@ -25,6 +25,7 @@ class PrivilegedPortIT {
 
     @TempDir
     Path dir;
+
     private Path state;
 
     @BeforeEach
@@ -39,17 +40,20 @@ class PrivilegedPortIT {
     @Test
     void theDefaultPortFallsBackTo8080AndSaysHowToGet80() throws Exception {
         assumeTrue(isFree(8080), "port 8080 is in use on this machine, so the fallback cannot be observed");
-        try (GatewayProcess p = GatewayProcess.startAs(AS_NOBODY, List.of(), "serve", "--state-dir", state.toString())) {
+        try (GatewayProcess p =
+                GatewayProcess.startAs(AS_NOBODY, List.of(), "serve", "--state-dir", state.toString())) {
             assertThat(p.awaitPort(Duration.ofSeconds(20))).isEqualTo(8080);
-            assertThat(p.stdout()).contains("port 80 needs privileges, so loopgate listens on 8080 instead")
-                    .contains("setcap cap_net_bind_service=+ep").contains("net.ipv4.ip_unprivileged_port_start=80");
+            assertThat(p.stdout())
+                    .contains("port 80 needs privileges, so loopgate listens on 8080 instead")
+                    .contains("setcap cap_net_bind_service=+ep")
+                    .contains("net.ipv4.ip_unprivileged_port_start=80");
         }
     }
 
     @Test
     void anExplicitPortNeverFallsBack() throws Exception {
-        try (GatewayProcess p = GatewayProcess.startAs(AS_NOBODY, List.of(), "serve", "--port", "80",
-                "--state-dir", state.toString())) {
+        try (GatewayProcess p = GatewayProcess.startAs(
+                AS_NOBODY, List.of(), "serve", "--port", "80", "--state-dir", state.toString())) {
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(3);
             assertThat(p.stderr()).contains("cannot listen on 127.0.0.1:80: permission denied");
         }

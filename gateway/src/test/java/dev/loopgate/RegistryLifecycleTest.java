@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryLifecycleTest {
     @TempDir
     Path dir;
+
     private final HttpClient client = HttpClient.newHttpClient();
     private TestBackend backend;
     private Gateway gateway;
@@ -44,10 +45,17 @@ class RegistryLifecycleTest {
     }
 
     private HttpResponse<String> send(String method, String host, String path, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                .header("Host", host).header("Authorization", "Bearer " + gateway.token().value())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                        .header("Host", host)
+                        .header("Authorization", "Bearer " + gateway.token().value())
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private int status(String host) throws Exception {
@@ -56,8 +64,13 @@ class RegistryLifecycleTest {
 
     @Test
     void aLeaseThatIsNotRenewedRemovesTheRoute() throws Exception {
-        assertThat(send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a",
-                "{\"url\": \"http://127.0.0.1:" + backend.port() + "\", \"ttl\": \"1s\"}").statusCode()).isEqualTo(201);
+        assertThat(send(
+                                "PUT",
+                                "loopgate.localhost",
+                                "/api/v1/services/api/backends/a",
+                                "{\"url\": \"http://127.0.0.1:" + backend.port() + "\", \"ttl\": \"1s\"}")
+                        .statusCode())
+                .isEqualTo(201);
         assertThat(status("api.localhost")).isEqualTo(200);
         long start = System.nanoTime();
         Wait.until("the lease to run out", Duration.ofSeconds(5), () -> {
@@ -76,22 +89,35 @@ class RegistryLifecycleTest {
         String authority = "127.0.0.1:" + backend.port();
         send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a", "{\"url\": \"http://" + authority + "\"}");
         assertThat(status("api.localhost")).isEqualTo(200);
-        Wait.until("the connection to be pooled", Duration.ofSeconds(5),
+        Wait.until(
+                "the connection to be pooled",
+                Duration.ofSeconds(5),
                 () -> gateway.server().idleBackendConnections(authority) == 1);
-        assertThat(send("DELETE", "loopgate.localhost", "/api/v1/services/api/backends/a", null).statusCode())
+        assertThat(send("DELETE", "loopgate.localhost", "/api/v1/services/api/backends/a", null)
+                        .statusCode())
                 .isEqualTo(204);
-        Wait.until("the pooled connection to be closed", Duration.ofSeconds(5),
+        Wait.until(
+                "the pooled connection to be closed",
+                Duration.ofSeconds(5),
                 () -> gateway.server().idleBackendConnections(authority) == 0);
     }
 
     @Test
     void registrationsSurviveARestart() throws Exception {
-        send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a",
+        send(
+                "PUT",
+                "loopgate.localhost",
+                "/api/v1/services/api/backends/a",
                 "{\"url\": \"http://127.0.0.1:" + backend.port() + "\", \"paths\": [\"/v1\"]}");
-        send("PUT", "loopgate.localhost", "/api/v1/services/short/backends/s",
+        send(
+                "PUT",
+                "loopgate.localhost",
+                "/api/v1/services/short/backends/s",
                 "{\"url\": \"http://127.0.0.1:" + backend.port() + "\", \"ttl\": \"1s\"}");
         gateway.close();
-        Wait.until("the short lease to lapse while the gateway is down", Duration.ofSeconds(5),
+        Wait.until(
+                "the short lease to lapse while the gateway is down",
+                Duration.ofSeconds(5),
                 () -> Files.exists(dir.resolve("registrations.json")) && lapsed());
         gateway = startGateway();
         assertThat(send("GET", "api.localhost", "/v1/x", null).body()).isEqualTo("registered");
@@ -102,8 +128,9 @@ class RegistryLifecycleTest {
         try {
             String json = Files.readString(dir.resolve("registrations.json"));
             int at = json.indexOf("\"expires_at\" : \"");
-            return at > 0 && java.time.Instant.parse(json.substring(at + 16, json.indexOf('"', at + 16)))
-                    .isBefore(java.time.Instant.now());
+            return at > 0
+                    && java.time.Instant.parse(json.substring(at + 16, json.indexOf('"', at + 16)))
+                            .isBefore(java.time.Instant.now());
         } catch (java.io.IOException e) {
             return false;
         }
@@ -119,14 +146,21 @@ class RegistryLifecycleTest {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("registrations.json.corrupt-"));
         }
-        assertThat(send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a",
-                "{\"url\": \"http://127.0.0.1:" + backend.port() + "\"}").statusCode()).isEqualTo(201);
+        assertThat(send(
+                                "PUT",
+                                "loopgate.localhost",
+                                "/api/v1/services/api/backends/a",
+                                "{\"url\": \"http://127.0.0.1:" + backend.port() + "\"}")
+                        .statusCode())
+                .isEqualTo(201);
     }
 
     @Test
     void theTokenFileIsCreatedReadableOnlyByItsOwner() throws Exception {
         Path token = dir.resolve("token");
         assertThat(Files.getPosixFilePermissions(token)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.readString(token).trim()).isEqualTo(gateway.token().value()).hasSizeGreaterThan(30);
+        assertThat(Files.readString(token).trim())
+                .isEqualTo(gateway.token().value())
+                .hasSizeGreaterThan(30);
     }
 }

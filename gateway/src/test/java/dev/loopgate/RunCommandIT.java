@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * "from run", and exits with status 7 on {@code GET /quit}.
  */
 class RunCommandIT {
-    private static final String SERVER = """
+    private static final String SERVER =
+            """
             import com.sun.net.httpserver.HttpServer;
             import java.net.InetSocketAddress;
             public class Server {
@@ -48,14 +49,15 @@ class RunCommandIT {
 
     @TempDir
     Path dir;
+
     private Gateway gateway;
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
         Files.writeString(dir.resolve("Server.java"), SERVER);
-        gateway = Gateway.start(new Gateway.Options(null, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(200)));
+        gateway = Gateway.start(
+                new Gateway.Options(null, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
     }
 
     @AfterEach
@@ -64,18 +66,24 @@ class RunCommandIT {
     }
 
     private GatewayProcess run(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "web", "--state-dir", dir.resolve("state").toString(),
-                "--ttl", "3s"));
+        List<String> args = new ArrayList<>(
+                List.of("run", "web", "--state-dir", dir.resolve("state").toString(), "--ttl", "3s"));
         args.addAll(List.of(extra));
-        args.addAll(List.of("--", Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                dir.resolve("Server.java").toString(), "{port}"));
+        args.addAll(List.of(
+                "--",
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                dir.resolve("Server.java").toString(),
+                "{port}"));
         return GatewayProcess.start(List.of(), args.toArray(String[]::new));
     }
 
     private HttpResponse<String> get(String path) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                    .header("Host", "web.localhost").build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                            .header("Host", "web.localhost")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -84,10 +92,13 @@ class RunCommandIT {
     @Test
     void theChildIsReachableWhileItRunsAndGoneAfterwardsWithItsExitStatus() throws Exception {
         try (GatewayProcess p = run()) {
-            Wait.until("web.localhost to reach the child; output:\n" + p.stdout() + p.stderr(), Duration.ofSeconds(30),
+            Wait.until(
+                    "web.localhost to reach the child; output:\n" + p.stdout() + p.stderr(),
+                    Duration.ofSeconds(30),
                     () -> get("/").statusCode() == 200);
             String body = get("/").body();
-            assertThat(body).startsWith("from run, PORT=")
+            assertThat(body)
+                    .startsWith("from run, PORT=")
                     .as("the child can call its neighbours by *.localhost name through the gateway")
                     .endsWith(", HTTP_PROXY=http://127.0.0.1:" + gateway.port());
             assertThat(p.stdout()).as("the child's output passes through").contains("child listening on");
@@ -95,7 +106,9 @@ class RunCommandIT {
 
             assertThat(get("/quit").statusCode()).isEqualTo(200);
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(7);
-            assertThat(get("/").statusCode()).as("deregistered when the child exits").isEqualTo(404);
+            assertThat(get("/").statusCode())
+                    .as("deregistered when the child exits")
+                    .isEqualTo(404);
         }
     }
 
@@ -114,10 +127,11 @@ class RunCommandIT {
     void withoutAGatewayTheCommandStillRunsAndIsRegisteredWhenOneAppears() throws Exception {
         gateway.close();
         try (GatewayProcess p = run()) {
-            Wait.until("the child to start", Duration.ofSeconds(30), () -> p.stdout().contains("child listening on"));
+            Wait.until("the child to start", Duration.ofSeconds(30), () -> p.stdout()
+                    .contains("child listening on"));
             Wait.until("the warning", Duration.ofSeconds(10), () -> p.stderr().contains("no gateway is running"));
-            gateway = Gateway.start(new Gateway.Options(null, null, 0, new StateDir(dir.resolve("state")),
-                    Duration.ofMillis(200)));
+            gateway = Gateway.start(
+                    new Gateway.Options(null, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
             Wait.until("the late registration", Duration.ofSeconds(15), () -> get("/").statusCode() == 200);
             p.terminate();
             p.awaitExit(Duration.ofSeconds(20));

@@ -36,10 +36,18 @@ class ServeCommandIT {
     @Test
     void aConfigErrorAtStartupExitsNonZeroWithFileLineAndMessage() throws Exception {
         Path file = config("services:\n  web: 99999\n  api:\n    backend: [http://127.0.0.1:1]\n");
-        try (GatewayProcess p = GatewayProcess.start(List.of(), "serve", "--config", file.toString(), "--port", "0",
-                "--state-dir", dir.resolve("state").toString())) {
+        try (GatewayProcess p = GatewayProcess.start(
+                List.of(),
+                "serve",
+                "--config",
+                file.toString(),
+                "--port",
+                "0",
+                "--state-dir",
+                dir.resolve("state").toString())) {
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(2);
-            assertThat(p.stderr()).contains(file + ":2: services.web: must be 1–65535, got '99999'")
+            assertThat(p.stderr())
+                    .contains(file + ":2: services.web: must be 1–65535, got '99999'")
                     .contains(file + ":4: services.api.backend: unknown key; did you mean 'backends'?")
                     .doesNotContain("Exception");
         }
@@ -48,11 +56,20 @@ class ServeCommandIT {
     @Test
     void aPortInUseIsAnErrorThatNamesTheProcessHoldingIt() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                GatewayProcess p = GatewayProcess.start(List.of(), "serve", "--config", config("").toString(),
-                        "--port", String.valueOf(taken.getLocalPort()), "--state-dir", dir.resolve("s").toString())) {
+                GatewayProcess p = GatewayProcess.start(
+                        List.of(),
+                        "serve",
+                        "--config",
+                        config("").toString(),
+                        "--port",
+                        String.valueOf(taken.getLocalPort()),
+                        "--state-dir",
+                        dir.resolve("s").toString())) {
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(3);
-            assertThat(p.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
-                    .contains("already in use by java (pid " + ProcessHandle.current().pid() + ")")
+            assertThat(p.stderr())
+                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("already in use by java (pid "
+                            + ProcessHandle.current().pid() + ")")
                     .contains("--port");
         }
     }
@@ -68,14 +85,24 @@ class ServeCommandIT {
                     }
                     ctx.executor().execute(() -> TestBackend.send(ctx, req, HttpResponseStatus.OK, "finished"));
                 }));
-                GatewayProcess p = GatewayProcess.start(List.of(), "serve", "--config",
-                        config("services:\n  slow: http://127.0.0.1:" + slow.port() + "\n").toString(),
-                        "--port", "0", "--state-dir", dir.resolve("state").toString())) {
+                GatewayProcess p = GatewayProcess.start(
+                        List.of(),
+                        "serve",
+                        "--config",
+                        config("services:\n  slow: http://127.0.0.1:" + slow.port() + "\n")
+                                .toString(),
+                        "--port",
+                        "0",
+                        "--state-dir",
+                        dir.resolve("state").toString())) {
             int port = p.awaitPort(Duration.ofSeconds(20));
             assertThat(Files.exists(dir.resolve("state/gateway.json"))).isTrue();
-            CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).header("Host", "slow.localhost")
-                            .build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                    .header("Host", "slow.localhost")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             Wait.until("the request to reach the backend", Duration.ofSeconds(10), () -> slow.requests.size() == 1);
             p.terminate();
             Wait.until("the gateway to stop accepting", Duration.ofSeconds(10), () -> !accepts(port));

@@ -42,18 +42,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceToServiceTest {
     @TempDir
     Path dir;
+
     private TestBackend payments;
     private Gateway gateway;
     private Path hosts;
 
     @BeforeEach
     void start() throws Exception {
-        payments = TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
-                io.netty.handler.codec.http.HttpResponseStatus.OK, "payments saw Host " + req.headers().get("Host")));
+        payments = TestBackend.http((ctx, req) -> TestBackend.send(
+                ctx,
+                req,
+                io.netty.handler.codec.http.HttpResponseStatus.OK,
+                "payments saw Host " + req.headers().get("Host")));
         hosts = dir.resolve("hosts");
         Files.writeString(hosts, "127.0.0.1 localhost\n# a line of the user's\n10.0.0.5 printer.lan\n");
         Path config = dir.resolve("loopgate.yaml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 services:
                   payments: http://127.0.0.1:%d
                   shop:
@@ -61,9 +67,10 @@ class ServiceToServiceTest {
                     port: 1
                 hosts_file: { sync: true, path: %s }
                 dns: { listen: "127.0.0.1:0" }
-                """.formatted(payments.port(), hosts));
-        gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(200)));
+                """
+                        .formatted(payments.port(), hosts));
+        gateway = Gateway.start(
+                new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
     }
 
     @AfterEach
@@ -85,12 +92,17 @@ class ServiceToServiceTest {
         } catch (UnknownHostException e) {
             resolverKnows = false;
         }
-        assumeTrue(!resolverKnows, "this machine's resolver knows *.localhost (libnss-myhostname?), so the point"
-                + " of proxy mode cannot be shown here");
+        assumeTrue(
+                !resolverKnows,
+                "this machine's resolver knows *.localhost (libnss-myhostname?), so the point"
+                        + " of proxy mode cannot be shown here");
         HttpClient viaProxy = HttpClient.newBuilder()
-                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port()))).build();
-        HttpResponse<String> res = viaProxy.send(HttpRequest.newBuilder(URI.create("http://payments.localhost/charge"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port())))
+                .build();
+        HttpResponse<String> res = viaProxy.send(
+                HttpRequest.newBuilder(URI.create("http://payments.localhost/charge"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).isEqualTo("payments saw Host payments.localhost");
         assertThatThrownBy(() -> InetAddress.getByName("payments.localhost")).isInstanceOf(UnknownHostException.class);
@@ -100,16 +112,19 @@ class ServiceToServiceTest {
     void asAProxyLoopgateRefusesOtherHostsAndConnectsNowhere() throws Exception {
         try (ServerSocket untouched = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"))) {
             HttpClient viaProxy = HttpClient.newBuilder()
-                    .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port()))).build();
-            for (String target : List.of("http://example.com:" + untouched.getLocalPort() + "/",
+                    .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port())))
+                    .build();
+            for (String target : List.of(
+                    "http://example.com:" + untouched.getLocalPort() + "/",
                     "http://intranet.corp:" + untouched.getLocalPort() + "/")) {
-                HttpResponse<String> res = viaProxy.send(HttpRequest.newBuilder(URI.create(target)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> res = viaProxy.send(
+                        HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(res.statusCode()).as(target).isEqualTo(403);
                 assertThat(res.body()).contains("not an open proxy");
             }
             untouched.setSoTimeout(300);
-            assertThatThrownBy(untouched::accept).as("no connection was made anywhere")
+            assertThatThrownBy(untouched::accept)
+                    .as("no connection was made anywhere")
                     .isInstanceOf(SocketTimeoutException.class);
         }
     }
@@ -120,13 +135,19 @@ class ServiceToServiceTest {
         assertThat(env.code()).as(env.out()).isZero();
         Path script = dir.resolve("env.sh");
         Files.writeString(script, env.out());
-        Process bash = new ProcessBuilder("bash", "-c", "eval \"$(cat " + script + ")\"; echo \"$HTTP_PROXY|$http_proxy|"
-                + "$NO_PROXY|$JAVA_TOOL_OPTIONS|$NODE_USE_ENV_PROXY\"").redirectErrorStream(true).start();
+        Process bash = new ProcessBuilder(
+                        "bash",
+                        "-c",
+                        "eval \"$(cat " + script + ")\"; echo \"$HTTP_PROXY|$http_proxy|"
+                                + "$NO_PROXY|$JAVA_TOOL_OPTIONS|$NODE_USE_ENV_PROXY\"")
+                .redirectErrorStream(true)
+                .start();
         assertThat(bash.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         String proxy = "http://127.0.0.1:" + gateway.port();
-        assertThat(out).isEqualTo(proxy + "|" + proxy + "|127.0.0.1,::1,[::1]|-Dhttp.proxyHost=127.0.0.1"
-                + " -Dhttp.proxyPort=" + gateway.port() + " -Dhttp.nonProxyHosts=127.*|[::1]|1");
+        assertThat(out)
+                .isEqualTo(proxy + "|" + proxy + "|127.0.0.1,::1,[::1]|-Dhttp.proxyHost=127.0.0.1"
+                        + " -Dhttp.proxyPort=" + gateway.port() + " -Dhttp.nonProxyHosts=127.*|[::1]|1");
         assertThat(cli("env", "--shell", "fish").out()).contains("set -gx HTTP_PROXY '" + proxy + "';");
         assertThat(cli("env", "--shell", "powershell").out()).contains("$env:HTTP_PROXY = \"" + proxy + "\"");
         assertThat(cli("env", "--shell", "cmd").code()).isEqualTo(1);
@@ -135,24 +156,33 @@ class ServiceToServiceTest {
     @Test
     void theHostsFileBlockFollowsTheRoutesAndLeavesOtherLinesAlone() throws Exception {
         String initial = Files.readString(hosts);
-        assertThat(initial).startsWith("127.0.0.1 localhost\n# a line of the user's\n10.0.0.5 printer.lan\n")
+        assertThat(initial)
+                .startsWith("127.0.0.1 localhost\n# a line of the user's\n10.0.0.5 printer.lan\n")
                 .contains("127.0.0.1 payments.localhost\n::1 payments.localhost\n")
-                .contains("127.0.0.1 myshop.test").contains("127.0.0.1 loopgate.localhost")
+                .contains("127.0.0.1 myshop.test")
+                .contains("127.0.0.1 loopgate.localhost")
                 .doesNotContain("*.shop.localhost");
-        HttpResponse<String> reg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + gateway.port() + "/api/v1/services/orders/backends/o1"))
-                .header("Host", "loopgate.localhost").header("Authorization", "Bearer " + gateway.token().value())
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"url\": \"http://127.0.0.1:1\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reg = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + gateway.port() + "/api/v1/services/orders/backends/o1"))
+                                .header("Host", "loopgate.localhost")
+                                .header(
+                                        "Authorization",
+                                        "Bearer " + gateway.token().value())
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"url\": \"http://127.0.0.1:1\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(reg.statusCode()).isEqualTo(201);
-        Wait.until("the registration to reach the hosts file", Duration.ofSeconds(5),
-                () -> read(hosts).contains("127.0.0.1 orders.localhost"));
+        Wait.until("the registration to reach the hosts file", Duration.ofSeconds(5), () -> read(hosts)
+                .contains("127.0.0.1 orders.localhost"));
 
         Path other = dir.resolve("other-hosts");
         Files.writeString(other, "# mine\n");
         CliRunner.Result sync = cli("hosts", "sync", "--file", other.toString());
-        assertThat(sync.out()).contains("wrote").contains("not written (a hosts file cannot hold wildcards):"
-                + " *.shop.localhost");
+        assertThat(sync.out())
+                .contains("wrote")
+                .contains("not written (a hosts file cannot hold wildcards):" + " *.shop.localhost");
         assertThat(cli("hosts", "sync", "--file", other.toString()).out()).startsWith("already up to date");
         assertThat(read(other)).startsWith("# mine\n# >>> loopgate").contains("::1 orders.localhost");
         assertThat(cli("hosts", "clean", "--file", other.toString()).out()).startsWith("removed");
@@ -172,7 +202,9 @@ class ServiceToServiceTest {
                 .datagramChannelType(NioDatagramChannel.class)
                 .nameServerProvider(new SingletonDnsServerAddressStreamProvider(dns))
                 .resolvedAddressTypes(types)
-                .recursionDesired(false).queryTimeoutMillis(2000).maxQueriesPerResolve(1)
+                .recursionDesired(false)
+                .queryTimeoutMillis(2000)
+                .maxQueriesPerResolve(1)
                 .build();
     }
 
@@ -184,17 +216,22 @@ class ServiceToServiceTest {
             DnsNameResolver v4 = resolver(group, dns, ResolvedAddressTypes.IPV4_ONLY);
             DnsNameResolver v6 = resolver(group, dns, ResolvedAddressTypes.IPV6_ONLY);
             try {
-                assertThat(v4.resolve("web.localhost").get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo("127.0.0.1");
+                assertThat(v4.resolve("web.localhost").get(5, TimeUnit.SECONDS).getHostAddress())
+                        .isEqualTo("127.0.0.1");
                 assertThat(v6.resolve("web.localhost").get(5, TimeUnit.SECONDS).getHostAddress())
                         .isEqualTo("0:0:0:0:0:0:0:1");
-                assertThat(v4.resolve("myshop.test").get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo("127.0.0.1");
+                assertThat(v4.resolve("myshop.test").get(5, TimeUnit.SECONDS).getHostAddress())
+                        .isEqualTo("127.0.0.1");
                 assertThatThrownBy(() -> v4.resolve("example.com").get(5, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(UnknownHostException.class);
 
                 byte[] junk = {1, 2, 3, 4, 5, (byte) 0xff, 0, 0, 0, 9};
                 garbage.send(new DatagramPacket(junk, junk.length, dns));
-                assertThat(v4.resolve("after.localhost").get(5, TimeUnit.SECONDS).getHostAddress())
-                        .as("still answering after a malformed packet").isEqualTo("127.0.0.1");
+                assertThat(v4.resolve("after.localhost")
+                                .get(5, TimeUnit.SECONDS)
+                                .getHostAddress())
+                        .as("still answering after a malformed packet")
+                        .isEqualTo("127.0.0.1");
             } finally {
                 v4.close();
                 v6.close();

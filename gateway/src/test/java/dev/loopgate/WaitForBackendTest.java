@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WaitForBackendTest {
     @TempDir
     Path dir;
+
     private final HttpClient client = HttpClient.newHttpClient();
     private TestBackend backend;
     private int port;
@@ -42,27 +43,33 @@ class WaitForBackendTest {
 
     private void gateway(String wait) throws Exception {
         Path config = dir.resolve("loopgate.yaml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 services:
                   web:
                     backends: [http://127.0.0.1:%d]
                     health: { interval: 100ms, timeout: 200ms }
                     wait: %s
-                """.formatted(port, wait));
-        gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(200)));
+                """
+                        .formatted(port, wait));
+        gateway = Gateway.start(
+                new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
         Wait.until("the backend to be up", Duration.ofSeconds(5), () -> health().equals("up"));
     }
 
     private HttpRequest.Builder request(String host, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).header("Host", host)
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .header("Host", host)
                 .timeout(Duration.ofSeconds(15));
     }
 
     private String health() {
         try {
-            String json = client.send(request("loopgate.localhost", "/api/v1/services").build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String json = client.send(
+                            request("loopgate.localhost", "/api/v1/services").build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             int h = json.indexOf("\"health\":\"");
             return json.substring(h + 10, json.indexOf('"', h + 10));
         } catch (Exception e) {
@@ -79,8 +86,8 @@ class WaitForBackendTest {
     void aRequestParkedDuringARestartCompletesWhenTheBackendIsBack() throws Exception {
         gateway("10s");
         killBackend();
-        CompletableFuture<HttpResponse<String>> parked = client.sendAsync(request("web.localhost", "/page").build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> parked =
+                client.sendAsync(request("web.localhost", "/page").build(), HttpResponse.BodyHandlers.ofString());
         backend = TestBackend.http("127.0.0.1", port, TestBackend.text("restarted"));
         HttpResponse<String> res = parked.get(10, TimeUnit.SECONDS);
         assertThat(res.statusCode()).isEqualTo(200);
@@ -92,19 +99,25 @@ class WaitForBackendTest {
         gateway("300ms");
         killBackend();
         long start = System.nanoTime();
-        HttpResponse<String> res = client.send(request("web.localhost", "/").header("Accept", "text/html").build(),
+        HttpResponse<String> res = client.send(
+                request("web.localhost", "/").header("Accept", "text/html").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(res.statusCode()).isEqualTo(503);
         String events = "http://loopgate.localhost:" + gateway.port() + "/api/v1/events?service=web";
-        assertThat(res.body()).contains("new EventSource(\"" + events + "\")")
-                .contains("reloads by itself").doesNotContain("setInterval").doesNotContain("setTimeout");
+        assertThat(res.body())
+                .contains("new EventSource(\"" + events + "\")")
+                .contains("reloads by itself")
+                .doesNotContain("setInterval")
+                .doesNotContain("setTimeout");
 
         try (RawClient c = new RawClient(gateway.port())) {
             c.send("GET /api/v1/events?service=web HTTP/1.1\r\nHost: loopgate.localhost\r\n"
                     + "Origin: http://web.localhost:" + gateway.port() + "\r\n\r\n");
             String head = c.readHead();
-            assertThat(head).startsWith("HTTP/1.1 200").contains("content-type: text/event-stream")
+            assertThat(head)
+                    .startsWith("HTTP/1.1 200")
+                    .contains("content-type: text/event-stream")
                     .contains("access-control-allow-origin: http://web.localhost:" + gateway.port());
             assertThat(readUntil(c, ": waiting for web")).isTrue();
             backend = TestBackend.http("127.0.0.1", port, TestBackend.text("back"));
@@ -129,8 +142,11 @@ class WaitForBackendTest {
     @Test
     void foreignPagesCannotListen() throws Exception {
         gateway("1s");
-        HttpResponse<String> res = client.send(request("loopgate.localhost", "/api/v1/events?service=web")
-                .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = client.send(
+                request("loopgate.localhost", "/api/v1/events?service=web")
+                        .header("Origin", "https://evil.example")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).isEqualTo(403);
         assertThat(res.headers().firstValue("access-control-allow-origin")).isEmpty();
     }

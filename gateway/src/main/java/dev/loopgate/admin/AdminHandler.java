@@ -1,9 +1,9 @@
 package dev.loopgate.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.config.ServiceConfig;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.health.BackendHealth;
 import dev.loopgate.health.HealthStates;
 import dev.loopgate.inspector.Inspector;
@@ -12,11 +12,11 @@ import dev.loopgate.proxy.AdminRequests;
 import dev.loopgate.registry.Registration;
 import dev.loopgate.registry.Registry;
 import dev.loopgate.registry.RegistryException;
-import io.netty.buffer.ByteBuf;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
-import dev.loopgate.routing.ServiceEntry;
 import dev.loopgate.routing.Routes;
+import dev.loopgate.routing.ServiceEntry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -46,8 +46,8 @@ public final class AdminHandler implements AdminRequests {
     private final Inspector inspector;
     private static final String REQUESTS = "/api/v1/requests";
 
-    public AdminHandler(Routes routes, Registry registry, Token token, HealthStates health, Metrics metrics,
-            Inspector inspector) {
+    public AdminHandler(
+            Routes routes, Registry registry, Token token, HealthStates health, Metrics metrics, Inspector inspector) {
         this.inspector = inspector;
         this.health = health;
         this.metrics = metrics;
@@ -61,30 +61,42 @@ public final class AdminHandler implements AdminRequests {
         RouteTable table = routes.current();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !Origins.isLocal(origin, table.config().adminHost())) {
-            return json(alloc, HttpResponseStatus.FORBIDDEN, error("requests from other origins are not allowed", "Origin"));
+            return json(
+                    alloc,
+                    HttpResponseStatus.FORBIDDEN,
+                    error("requests from other origins are not allowed", "Origin"));
         }
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
             return switch (path) {
                 case "/healthz" -> text(alloc, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8");
-                case "/metrics" -> text(alloc, HttpResponseStatus.OK, metrics.scrape(),
-                        "text/plain; version=0.0.4; charset=utf-8");
+                case "/metrics" -> text(
+                        alloc, HttpResponseStatus.OK, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
                 case SERVICES -> json(alloc, HttpResponseStatus.OK, services(table, gatewayPort, health));
-                case "/" -> text(alloc, HttpResponseStatus.OK, OverviewPage.render(table, gatewayPort),
+                case "/" -> text(
+                        alloc,
+                        HttpResponseStatus.OK,
+                        OverviewPage.render(table, gatewayPort),
                         "text/html; charset=utf-8");
-                default -> path.equals(REQUESTS) || path.startsWith(REQUESTS + "/") ? requests(request, path, alloc)
+                default -> path.equals(REQUESTS) || path.startsWith(REQUESTS + "/")
+                        ? requests(request, path, alloc)
                         : json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + path, null));
             };
         }
         boolean clearRequests = method.equals(HttpMethod.DELETE) && path.equals(REQUESTS);
         if (!path.startsWith(SERVICES + "/") && !clearRequests) {
-            return json(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, error(method + " is not supported on " + path, null));
+            return json(
+                    alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, error(method + " is not supported on " + path, null));
         }
         if (!token.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse res = json(alloc, HttpResponseStatus.UNAUTHORIZED, error(
-                    "changes need 'Authorization: Bearer <token>' (the token is $LOOPGATE_TOKEN or the file 'token'"
-                            + " in the state directory)", "Authorization"));
+            FullHttpResponse res = json(
+                    alloc,
+                    HttpResponseStatus.UNAUTHORIZED,
+                    error(
+                            "changes need 'Authorization: Bearer <token>' (the token is $LOOPGATE_TOKEN or the file 'token'"
+                                    + " in the state directory)",
+                            "Authorization"));
             res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             return res;
         }
@@ -106,8 +118,13 @@ public final class AdminHandler implements AdminRequests {
         } catch (RegistryException e) {
             return json(alloc, HttpResponseStatus.valueOf(e.status()), error(e.getMessage(), e.field()));
         }
-        return json(alloc, HttpResponseStatus.NOT_FOUND, error("no admin endpoint " + method + " " + path
-                + "; see PUT/DELETE " + SERVICES + "/{service}/backends/{id} and DELETE " + SERVICES + "/{service}", null));
+        return json(
+                alloc,
+                HttpResponseStatus.NOT_FOUND,
+                error(
+                        "no admin endpoint " + method + " " + path + "; see PUT/DELETE " + SERVICES
+                                + "/{service}/backends/{id} and DELETE " + SERVICES + "/{service}",
+                        null));
     }
 
     /** {@code GET /api/v1/requests[?service=&status=5xx&limit=]} and {@code GET /api/v1/requests/{id}}. */
@@ -115,8 +132,14 @@ public final class AdminHandler implements AdminRequests {
         if (!path.equals(REQUESTS)) {
             String id = path.substring(REQUESTS.length() + 1);
             Inspector.Entry e = id.matches("\\d{1,18}") ? inspector.get(Long.parseLong(id)) : null;
-            return e == null ? json(alloc, HttpResponseStatus.NOT_FOUND, error("no recorded request " + id
-                    + " (the inspector keeps the last " + Inspector.DEFAULT_CAPACITY + ")", "id"))
+            return e == null
+                    ? json(
+                            alloc,
+                            HttpResponseStatus.NOT_FOUND,
+                            error(
+                                    "no recorded request " + id + " (the inspector keeps the last "
+                                            + Inspector.DEFAULT_CAPACITY + ")",
+                                    "id"))
                     : json(alloc, HttpResponseStatus.OK, InspectorJson.detail(e));
         }
         Map<String, List<String>> q = new QueryStringDecoder(request.uri()).parameters();
@@ -138,11 +161,14 @@ public final class AdminHandler implements AdminRequests {
             throws RegistryException {
         JsonNode json;
         try {
-            json = body.isReadable() ? dev.loopgate.Json.mapper().readTree(body.toString(StandardCharsets.UTF_8)) : null;
+            json = body.isReadable()
+                    ? dev.loopgate.Json.mapper().readTree(body.toString(StandardCharsets.UTF_8))
+                    : null;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new RegistryException(400, null, "the body is not valid JSON: " + e.getOriginalMessage());
         }
-        Registration r = RegistrationRequest.parse(service, id, json, table.config().adminHost(), registry.now());
+        Registration r =
+                RegistrationRequest.parse(service, id, json, table.config().adminHost(), registry.now());
         Registry.Outcome outcome = registry.register(r);
         ObjectNode n = dev.loopgate.Json.mapper().createObjectNode();
         n.put("service", r.service());
@@ -176,8 +202,8 @@ public final class AdminHandler implements AdminRequests {
     }
 
     private static FullHttpResponse empty(ByteBufAllocator alloc) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
-                alloc.buffer(0));
+        FullHttpResponse res =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, alloc.buffer(0));
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return res;
     }
@@ -241,8 +267,8 @@ public final class AdminHandler implements AdminRequests {
 
     private static FullHttpResponse text(ByteBufAllocator alloc, HttpResponseStatus status, String body, String type) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                alloc.buffer(bytes.length).writeBytes(bytes));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, alloc.buffer(bytes.length).writeBytes(bytes));
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, type)
                 .set(HttpHeaderNames.CONTENT_LENGTH, bytes.length)

@@ -19,7 +19,6 @@ final class Origins {
             return false;
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
-        return host.equals(adminHost) || host.equals("localhost") || host.equals("127.0.0.1")
-                || host.equals("[::1]");
+        return host.equals(adminHost) || host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
     }
 }

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 final class RegistrationRequest {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final Set<String> FIELDS = Set.of("url", "ttl", "hosts", "paths", "strip_prefix", "health");
-    private static final Set<String> HEALTH_FIELDS = Set.of("path", "interval", "timeout", "healthy_threshold",
-            "unhealthy_threshold");
+    private static final Set<String> HEALTH_FIELDS =
+            Set.of("path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold");
     private static final Duration MIN_TTL = Duration.ofSeconds(1);
 
     private RegistrationRequest() {}
@@ -88,8 +88,15 @@ final class RegistrationRequest {
             strip = body.get("strip_prefix").asBoolean();
         }
         HealthConfig health = body.has("health") ? health(body.get("health")) : HealthConfig.DEFAULT;
-        return new Registration(service, id, url, List.copyOf(new java.util.LinkedHashSet<>(normalizedHosts)),
-                List.copyOf(new java.util.LinkedHashSet<>(normalizedPaths)), strip, health, ttl,
+        return new Registration(
+                service,
+                id,
+                url,
+                List.copyOf(new java.util.LinkedHashSet<>(normalizedHosts)),
+                List.copyOf(new java.util.LinkedHashSet<>(normalizedPaths)),
+                strip,
+                health,
+                ttl,
                 ttl == null ? null : now.plus(ttl));
     }
 
@@ -104,8 +111,10 @@ final class RegistrationRequest {
             throw bad("url", e.getMessage());
         }
         if (!isLoopback(url.host())) {
-            throw bad("url", "'" + url.host() + "' is not a loopback address: loopgate forwards only to this machine"
-                    + " (localhost, 127.0.0.1 or ::1)");
+            throw bad(
+                    "url",
+                    "'" + url.host() + "' is not a loopback address: loopgate forwards only to this machine"
+                            + " (localhost, 127.0.0.1 or ::1)");
         }
         return url;
     }
@@ -170,9 +179,15 @@ final class RegistrationRequest {
             throw bad("health.path", "must start with /, e.g. /health");
         }
         try {
-            Duration interval = node.has("interval") ? Durations.parse(node.get("interval").asText()) : d.interval();
-            Duration timeout = node.has("timeout") ? Durations.parse(node.get("timeout").asText()) : d.timeout();
-            return new HealthConfig(path, interval, timeout, threshold(node, "healthy_threshold", d.healthyThreshold()),
+            Duration interval =
+                    node.has("interval") ? Durations.parse(node.get("interval").asText()) : d.interval();
+            Duration timeout =
+                    node.has("timeout") ? Durations.parse(node.get("timeout").asText()) : d.timeout();
+            return new HealthConfig(
+                    path,
+                    interval,
+                    timeout,
+                    threshold(node, "healthy_threshold", d.healthyThreshold()),
                     threshold(node, "unhealthy_threshold", d.unhealthyThreshold()));
         } catch (IllegalArgumentException e) {
             throw bad("health", e.getMessage());

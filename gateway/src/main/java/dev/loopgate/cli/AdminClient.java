@@ -47,8 +47,11 @@ final class AdminClient {
 
         /** The gateway's error as one line: "409 http://api.localhost/ is already routed ... (field: hosts)". */
         String error() {
-            String message = body != null && body.has("error") ? body.get("error").asText() : "unexpected answer";
-            String field = body != null && body.hasNonNull("field") ? " (field: " + body.get("field").asText() + ")" : "";
+            String message =
+                    body != null && body.has("error") ? body.get("error").asText() : "unexpected answer";
+            String field = body != null && body.hasNonNull("field")
+                    ? " (field: " + body.get("field").asText() + ")"
+                    : "";
             return status + " " + message + field;
         }
     }
@@ -94,7 +97,8 @@ final class AdminClient {
         String token = env.get("LOOPGATE_TOKEN");
         if (token == null || token.isBlank()) {
             try {
-                token = Files.readString(stateDir.path().resolve("token"), StandardCharsets.UTF_8).trim();
+                token = Files.readString(stateDir.path().resolve("token"), StandardCharsets.UTF_8)
+                        .trim();
             } catch (IOException e) {
                 token = null;
             }
@@ -124,9 +128,13 @@ final class AdminClient {
 
     private Reply send(String method, String path, ObjectNode body) throws Unreachable {
         URI target = URI.create("http://" + adminHost + ":" + port(gateway) + path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.toString()));
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -140,8 +148,9 @@ final class AdminClient {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new Unreachable(gateway + " did not answer like a loopgate gateway");
         } catch (IOException e) {
-            throw new Unreachable("the gateway at " + gateway + " is not reachable (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is 'loopgate serve' running?");
+            throw new Unreachable("the gateway at " + gateway + " is not reachable ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); is 'loopgate serve' running?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted");

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code loopgate doctor}: checks the machine and every route, prints each verdict with its fix. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
         description = "Check the gateway, its port, *.localhost resolution, every backend and the ephemeral port"
                 + " range; exit 1 when a check fails (warnings do not fail).")
 final class DoctorCommand implements Callable<Integer> {
@@ -54,8 +56,8 @@ final class DoctorCommand implements Callable<Integer> {
                 hosts.addAll(s.hosts());
             });
         }
-        checks.add(doctor.port(file == null ? dev.loopgate.config.ListenAddress.DEFAULT : file.listen(),
-                state.address() != null));
+        checks.add(doctor.port(
+                file == null ? dev.loopgate.config.ListenAddress.DEFAULT : file.listen(), state.address() != null));
         checks.add(doctor.resolver(hosts));
         checks.addAll(doctor.backends(targets));
         checks.add(doctor.ephemeral());
@@ -64,15 +66,18 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private GatewayConfig readConfig(List<Check> checks) {
-        Path file = ConfigLocation.resolve(config, System.getenv(), Paths.get("").toAbsolutePath());
+        Path file =
+                ConfigLocation.resolve(config, System.getenv(), Paths.get("").toAbsolutePath());
         if (file == null) {
             return null;
         }
         try {
             return ConfigLoader.load(file);
         } catch (ConfigException e) {
-            checks.add(Check.fail("config", e.problems().get(0).toString(), "fix the file; 'loopgate serve' lists"
-                    + " every problem"));
+            checks.add(Check.fail(
+                    "config",
+                    e.problems().get(0).toString(),
+                    "fix the file; 'loopgate serve' lists" + " every problem"));
             return null;
         }
     }
@@ -84,7 +89,9 @@ final class DoctorCommand implements Callable<Integer> {
             for (JsonNode s : reply.body().path("services")) {
                 s.path("hosts").forEach(h -> hosts.add(h.asText()));
                 for (JsonNode b : s.path("backends")) {
-                    targets.add(new Doctor.Target(s.path("name").asText(), BackendUrl.parse(b.path("url").asText())));
+                    targets.add(new Doctor.Target(
+                            s.path("name").asText(),
+                            BackendUrl.parse(b.path("url").asText())));
                 }
             }
             return new Doctor.GatewayState(client.gateway().toString(), null);
@@ -115,11 +122,12 @@ final class DoctorCommand implements Callable<Integer> {
             out.println(root.toPrettyString());
         } else {
             for (Check c : checks) {
-                String mark = switch (c.status()) {
-                    case OK -> "ok  ";
-                    case WARN -> "warn";
-                    case FAIL -> "FAIL";
-                };
+                String mark =
+                        switch (c.status()) {
+                            case OK -> "ok  ";
+                            case WARN -> "warn";
+                            case FAIL -> "FAIL";
+                        };
                 out.println(mark + "  " + c.name() + ": " + c.message());
                 if (c.fix() != null) {
                     out.println("      fix: " + c.fix());

@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code loopgate env}: the proxy settings that make {@code *.localhost} names work for every HTTP client. */
-@Command(name = "env", mixinStandardHelpOptions = true,
+@Command(
+        name = "env",
+        mixinStandardHelpOptions = true,
         description = "Print proxy settings so that non-browser clients reach *.localhost through loopgate:"
                 + " eval \"$(loopgate env)\"")
 final class EnvCommand implements Callable<Integer> {
@@ -27,7 +29,9 @@ final class EnvCommand implements Callable<Integer> {
         }
         try {
             AdminClient client = global.client();
-            spec.commandLine().getOut().print(ProxyEnv.render(ProxyEnv.variables(client.gateway().toString()), shell));
+            spec.commandLine()
+                    .getOut()
+                    .print(ProxyEnv.render(ProxyEnv.variables(client.gateway().toString()), shell));
             spec.commandLine().getOut().flush();
             return 0;
         } catch (AdminClient.Unreachable e) {

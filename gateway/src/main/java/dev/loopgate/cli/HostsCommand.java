@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code loopgate hosts sync|clean}: the served names as a marked block in the hosts file. */
-@Command(name = "hosts", mixinStandardHelpOptions = true,
+@Command(
+        name = "hosts",
+        mixinStandardHelpOptions = true,
         description = "sync: write every served name to a marked block of the hosts file; clean: remove the block.")
 final class HostsCommand implements Callable<Integer> {
     @Mixin
@@ -24,7 +26,11 @@ final class HostsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "sync|clean")
     String action;
 
-    @Option(names = "--file", paramLabel = "F", defaultValue = "/etc/hosts", description = "The hosts file (default /etc/hosts).")
+    @Option(
+            names = "--file",
+            paramLabel = "F",
+            defaultValue = "/etc/hosts",
+            description = "The hosts file (default /etc/hosts).")
     Path file;
 
     @Spec
@@ -39,7 +45,8 @@ final class HostsCommand implements Callable<Integer> {
                 out.println(hosts.clean() ? "removed loopgate's block from " + file : "no loopgate block in " + file);
             } else if (action.equals("sync")) {
                 HostsFile.Result r = hosts.sync(servedHosts());
-                out.println((r.changed() ? "wrote " : "already up to date: ") + r.names().size() + " name(s) to " + file);
+                out.println((r.changed() ? "wrote " : "already up to date: ")
+                        + r.names().size() + " name(s) to " + file);
                 if (!r.wildcards().isEmpty()) {
                     out.println("not written (a hosts file cannot hold wildcards): " + String.join(", ", r.wildcards())
                             + "; use the DNS responder or 'loopgate env' for those");

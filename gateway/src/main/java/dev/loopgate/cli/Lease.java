@@ -52,7 +52,8 @@ final class Lease {
             if (!registered) {
                 registered = true;
                 warned = false;
-                say(service + " is routed: " + urls(client) + " -> " + body.get("url").asText());
+                say(service + " is routed: " + urls(client) + " -> "
+                        + body.get("url").asText());
             }
         } catch (AdminClient.Unreachable e) {
             if (!warned) {
@@ -68,7 +69,8 @@ final class Lease {
         StringBuilder out = new StringBuilder();
         for (var s : reply.body().path("services")) {
             if (s.path("name").asText().equals(service)) {
-                s.path("urls").forEach(u -> out.append(out.length() == 0 ? "" : " ").append(u.asText()));
+                s.path("urls")
+                        .forEach(u -> out.append(out.length() == 0 ? "" : " ").append(u.asText()));
             }
         }
         return out.toString();

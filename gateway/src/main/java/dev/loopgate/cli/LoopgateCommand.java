@@ -4,10 +4,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The root command: only a list of subcommands. */
-@Command(name = "loopgate", mixinStandardHelpOptions = true, version = "loopgate 0.1.0",
+@Command(
+        name = "loopgate",
+        mixinStandardHelpOptions = true,
+        version = "loopgate 0.1.0",
         description = "A localhost dev gateway: http://NAME.localhost instead of port numbers.",
-        subcommands = {ServeCommand.class, LsCommand.class, RegisterCommand.class, UnregisterCommand.class,
-            RunCommand.class, PortsCommand.class, DoctorCommand.class, EnvCommand.class, HostsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            LsCommand.class,
+            RegisterCommand.class,
+            UnregisterCommand.class,
+            RunCommand.class,
+            PortsCommand.class,
+            DoctorCommand.class,
+            EnvCommand.class,
+            HostsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class LoopgateCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -61,14 +61,16 @@ final class LsCommand implements Callable<Integer> {
                     i < urls.size() ? urls.get(i) : "",
                     b == null ? (i == 0 ? "(none)" : "") : b.path("url").asText(),
                     b == null ? "" : b.path("source").asText(),
-                    b == null ? "" : b.path("health").asText() + lease(b)});
+                    b == null ? "" : b.path("health").asText() + lease(b)
+                });
             }
         }
         return Cli.columns(rows);
     }
 
     private static String lease(JsonNode backend) {
-        return backend.hasNonNull("lease_expires_at") ? " (lease until " + backend.get("lease_expires_at").asText() + ")"
+        return backend.hasNonNull("lease_expires_at")
+                ? " (lease until " + backend.get("lease_expires_at").asText() + ")"
                 : "";
     }
 }

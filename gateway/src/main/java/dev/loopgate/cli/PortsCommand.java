@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code loopgate ports}: the listening sockets of this machine, who holds them and what is notable about them. */
-@Command(name = "ports", mixinStandardHelpOptions = true,
+@Command(
+        name = "ports",
+        mixinStandardHelpOptions = true,
         description = "List listening sockets with process, routed service and flags (exposed, ipv6-only, ipv4-only,"
                 + " ephemeral).")
 final class PortsCommand implements Callable<Integer> {
@@ -44,8 +46,10 @@ final class PortsCommand implements Callable<Integer> {
         } else {
             sockets = dev.loopgate.diagnostics.Lsof.scan(dev.loopgate.diagnostics.EphemeralRange.LINUX_DEFAULT);
             if (sockets == null) {
-                return Cli.fail(spec, "this system has neither /proc/net nor a working lsof, so loopgate cannot see"
-                        + " its sockets");
+                return Cli.fail(
+                        spec,
+                        "this system has neither /proc/net nor a working lsof, so loopgate cannot see"
+                                + " its sockets");
             }
         }
         Map<Integer, String> services = routedPorts(global);
@@ -107,9 +111,15 @@ final class PortsCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PROTO", "ADDRESS", "PORT", "PID", "PROCESS", "SERVICE", "FLAGS"});
         for (Listeners.Listener l : sockets) {
-            rows.add(new String[] {l.proto(), l.addressText(), Integer.toString(l.port()),
-                l.pid() > 0 ? Long.toString(l.pid()) : "-", l.pid() > 0 ? l.process() : "(not visible)",
-                services.getOrDefault(l.port(), ""), String.join(",", l.flags())});
+            rows.add(new String[] {
+                l.proto(),
+                l.addressText(),
+                Integer.toString(l.port()),
+                l.pid() > 0 ? Long.toString(l.pid()) : "-",
+                l.pid() > 0 ? l.process() : "(not visible)",
+                services.getOrDefault(l.port(), ""),
+                String.join(",", l.flags())
+            });
         }
         return Cli.columns(rows);
     }

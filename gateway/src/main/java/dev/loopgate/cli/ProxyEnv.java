@@ -24,8 +24,9 @@ final class ProxyEnv {
         env.put("http_proxy", proxy);
         env.put("NO_PROXY", NO_PROXY);
         env.put("no_proxy", NO_PROXY);
-        env.put("JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=" + host + " -Dhttp.proxyPort=" + port
-                + " -Dhttp.nonProxyHosts=127.*|[::1]");
+        env.put(
+                "JAVA_TOOL_OPTIONS",
+                "-Dhttp.proxyHost=" + host + " -Dhttp.proxyPort=" + port + " -Dhttp.nonProxyHosts=127.*|[::1]");
         env.put("NODE_USE_ENV_PROXY", "1");
         return env;
     }
@@ -35,10 +36,21 @@ final class ProxyEnv {
         for (Map.Entry<String, String> e : env.entrySet()) {
             String v = e.getValue();
             switch (shell) {
-                case "fish" -> out.append("set -gx ").append(e.getKey()).append(' ').append(quote(v)).append(";\n");
-                case "powershell" -> out.append("$env:").append(e.getKey()).append(" = \"")
-                        .append(v.replace("`", "``").replace("\"", "`\"").replace("$", "`$")).append("\"\n");
-                default -> out.append("export ").append(e.getKey()).append('=').append(quote(v)).append('\n');
+                case "fish" -> out.append("set -gx ")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(quote(v))
+                        .append(";\n");
+                case "powershell" -> out.append("$env:")
+                        .append(e.getKey())
+                        .append(" = \"")
+                        .append(v.replace("`", "``").replace("\"", "`\"").replace("$", "`$"))
+                        .append("\"\n");
+                default -> out.append("export ")
+                        .append(e.getKey())
+                        .append('=')
+                        .append(quote(v))
+                        .append('\n');
             }
         }
         String comment = shell.equals("powershell") ? "# " : "# ";

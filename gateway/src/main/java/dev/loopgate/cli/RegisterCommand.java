@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code loopgate register SERVICE URL}: add (or renew) one backend through the API. */
-@Command(name = "register", mixinStandardHelpOptions = true,
+@Command(
+        name = "register",
+        mixinStandardHelpOptions = true,
         description = "Register a backend for a service (renews it when the id exists).")
 final class RegisterCommand implements Callable<Integer> {
     @Mixin
@@ -58,10 +60,16 @@ final class RegisterCommand implements Callable<Integer> {
             if (!reply.ok()) {
                 return Cli.fail(spec, reply.error());
             }
-            spec.commandLine().getOut().println(reply.body().path("result").asText() + " " + service + "/" + backendId
-                    + " -> " + reply.body().path("url").asText()
-                    + (reply.body().hasNonNull("lease_expires_at") ? " (lease until "
-                            + reply.body().get("lease_expires_at").asText() + ")" : ""));
+            spec.commandLine()
+                    .getOut()
+                    .println(reply.body().path("result").asText() + " " + service + "/" + backendId
+                            + " -> " + reply.body().path("url").asText()
+                            + (reply.body().hasNonNull("lease_expires_at")
+                                    ? " (lease until "
+                                            + reply.body()
+                                                    .get("lease_expires_at")
+                                                    .asText() + ")"
+                                    : ""));
             spec.commandLine().getOut().flush();
             return 0;
         } catch (AdminClient.Unreachable e) {
@@ -74,7 +82,8 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     static String encode(String segment) {
-        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     static ObjectNode body(String url, String ttl, List<String> hosts, List<String> paths, boolean stripPrefix) {

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
  * to it for as long as it runs. The command sees the port as {@code $PORT} and wherever {@code {port}} appears in
  * its arguments; its output passes through unchanged and its exit status becomes ours.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run a dev server on a free port and route SERVICE.localhost to it while it runs.")
 final class RunCommand implements Callable<Integer> {
     @Mixin
@@ -28,7 +30,10 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SERVICE")
     String service;
 
-    @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*",
+    @Parameters(
+            index = "1..*",
+            paramLabel = "CMD",
+            arity = "1..*",
             description = "The command, after --; {port} in its arguments becomes the chosen port.")
     List<String> command;
 
@@ -41,11 +46,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Backend id (default: run-PID).")
     String id;
 
-    @Option(names = "--no-proxy-env",
-            description = "Do not give the command the proxy settings of 'loopgate env'.")
+    @Option(names = "--no-proxy-env", description = "Do not give the command the proxy settings of 'loopgate env'.")
     boolean noProxyEnv;
 
-    @Option(names = "--ttl", defaultValue = "10s",
+    @Option(
+            names = "--ttl",
+            defaultValue = "10s",
             description = "Lease, renewed every third of it while the command runs (default 10s).")
     String ttl;
 
@@ -74,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
         if (!noProxyEnv) {
             // So that the dev server can call its neighbours by *.localhost name, whatever its runtime.
             try {
-                pb.environment().putAll(ProxyEnv.variables(global.client().gateway().toString()));
+                pb.environment()
+                        .putAll(ProxyEnv.variables(global.client().gateway().toString()));
             } catch (AdminClient.Unreachable e) {
                 // no gateway yet: the command starts without the proxy settings
             }
@@ -86,8 +93,13 @@ final class RunCommand implements Callable<Integer> {
             return Cli.fail(spec, "cannot start '" + String.join(" ", cmd) + "': " + e.getMessage());
         }
         String backendId = id != null ? id : "run-" + ProcessHandle.current().pid();
-        Lease keeper = new Lease(global, service, backendId,
-                RegisterCommand.body("http://localhost:" + port, ttl, hosts, paths, false), lease, err);
+        Lease keeper = new Lease(
+                global,
+                service,
+                backendId,
+                RegisterCommand.body("http://localhost:" + port, ttl, hosts, paths, false),
+                lease,
+                err);
         keeper.start();
         Signals.forward(child);
         int status;

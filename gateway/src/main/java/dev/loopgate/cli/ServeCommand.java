@@ -20,12 +20,18 @@ final class ServeCommand implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
     static final int EXIT_LISTEN = 3;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: config/loopgate.yaml in a"
-            + " checkout, else $XDG_CONFIG_HOME/loopgate/loopgate.yaml; none is fine).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Config file (default: config/loopgate.yaml in a"
+                    + " checkout, else $XDG_CONFIG_HOME/loopgate/loopgate.yaml; none is fine).")
     Path config;
 
-    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (default 80, falling back to 8080"
-            + " without privileges; an explicit port never falls back).")
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            description = "Port to listen on (default 80, falling back to 8080"
+                    + " without privileges; an explicit port never falls back).")
     Integer port;
 
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 127.0.0.1).")
@@ -45,8 +51,8 @@ final class ServeCommand implements Callable<Integer> {
         Path configFile = ConfigLocation.resolve(config, env, Paths.get("").toAbsolutePath());
         Gateway gateway;
         try {
-            gateway = Gateway.start(new Gateway.Options(configFile, bindOverride, port,
-                    StateDir.resolve(stateDir, env), Duration.ofMillis(500)));
+            gateway = Gateway.start(new Gateway.Options(
+                    configFile, bindOverride, port, StateDir.resolve(stateDir, env), Duration.ofMillis(500)));
         } catch (ConfigException e) {
             System.err.println("loopgate: the config has errors, nothing was started:");
             e.problems().forEach(p -> System.err.println("  " + p));

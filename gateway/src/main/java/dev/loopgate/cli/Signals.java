@@ -21,7 +21,9 @@ final class Signals {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-s", signal, Long.toString(child.pid())).inheritIO().start();
+            new ProcessBuilder("kill", "-s", signal, Long.toString(child.pid()))
+                    .inheritIO()
+                    .start();
         } catch (IOException e) {
             child.destroy();
         }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code loopgate unregister SERVICE [--id ID]}: remove one API backend, or all of a service's. */
-@Command(name = "unregister", mixinStandardHelpOptions = true,
+@Command(
+        name = "unregister",
+        mixinStandardHelpOptions = true,
         description = "Remove a service's API backend (--id) or all of its API backends.")
 final class UnregisterCommand implements Callable<Integer> {
     @Mixin
@@ -26,8 +28,11 @@ final class UnregisterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            AdminClient.Reply reply = global.client().delete(id == null
-                    ? "/api/v1/services/" + RegisterCommand.encode(service) : RegisterCommand.path(service, id));
+            AdminClient.Reply reply = global.client()
+                    .delete(
+                            id == null
+                                    ? "/api/v1/services/" + RegisterCommand.encode(service)
+                                    : RegisterCommand.path(service, id));
             if (!reply.ok()) {
                 return Cli.fail(spec, reply.error());
             }

@@ -38,9 +38,14 @@ public record BackendUrl(String host, int port) {
         if (uri.getPort() < 0) {
             throw new IllegalArgumentException("'" + text + "' has no port; write e.g. http://127.0.0.1:5173");
         }
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
-            throw new IllegalArgumentException("'" + text + "' must be only scheme, host and port, e.g. http://127.0.0.1:5173");
+        if (uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || !(uri.getRawPath() == null
+                        || uri.getRawPath().isEmpty()
+                        || uri.getRawPath().equals("/"))) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' must be only scheme, host and port, e.g. http://127.0.0.1:5173");
         }
         String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {

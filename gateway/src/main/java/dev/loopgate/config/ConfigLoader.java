@@ -21,15 +21,15 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** Turns a YAML file into a validated {@link GatewayConfig}, or a {@link ConfigException} listing every problem. */
 public final class ConfigLoader {
-    private static final Set<String> TOP = ordered("listen", "admin", "services", "limits", "timeouts",
-            "trusted_proxies", "hosts_file", "dns", "inspector");
+    private static final Set<String> TOP = ordered(
+            "listen", "admin", "services", "limits", "timeouts", "trusted_proxies", "hosts_file", "dns", "inspector");
     private static final Set<String> INSPECTOR = ordered("size");
     private static final Set<String> HOSTS_FILE = ordered("sync", "path");
     private static final Set<String> DNS = ordered("listen");
     private static final Set<String> ADMIN = ordered("host");
     private static final Set<String> LIMITS = ordered("request_line", "headers");
-    private static final Set<String> TIMEOUTS = ordered("connect", "response_headers", "client_headers",
-            "keep_alive", "backend_idle", "shutdown");
+    private static final Set<String> TIMEOUTS =
+            ordered("connect", "response_headers", "client_headers", "keep_alive", "backend_idle", "shutdown");
 
     private ConfigLoader() {}
 
@@ -54,15 +54,22 @@ public final class ConfigLoader {
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new ConfigException(List.of(new ConfigException.Problem(source, line, "",
-                    "not valid YAML: " + e.getProblem())));
+            throw new ConfigException(
+                    List.of(new ConfigException.Problem(source, line, "", "not valid YAML: " + e.getProblem())));
         } catch (YAMLException e) {
             throw single(source, "not valid YAML: " + e.getMessage());
         }
         if (root == null) {
             GatewayConfig d = GatewayConfig.defaults();
-            return new GatewayConfig(d.listen(), false, d.adminHost(), d.services(), d.limits(), d.timeouts(),
-                    d.trustedProxies(), source);
+            return new GatewayConfig(
+                    d.listen(),
+                    false,
+                    d.adminHost(),
+                    d.services(),
+                    d.limits(),
+                    d.timeouts(),
+                    d.trustedProxies(),
+                    source);
         }
         YamlNodes yaml = new YamlNodes(source);
         GatewayConfig config = new Reader(yaml, source).read(root);
@@ -117,8 +124,17 @@ public final class ConfigLoader {
             if (top.containsKey("services") && !isNull(top.get("services"))) {
                 services = new ServiceReader(yaml).readAll(top.get("services"), adminHost);
             }
-            return new GatewayConfig(listen, top.containsKey("listen"), adminHost, services, limits, timeouts,
-                    trusted, source, readHostsFile(top.get("hosts_file")), readDns(top.get("dns")),
+            return new GatewayConfig(
+                    listen,
+                    top.containsKey("listen"),
+                    adminHost,
+                    services,
+                    limits,
+                    timeouts,
+                    trusted,
+                    source,
+                    readHostsFile(top.get("hosts_file")),
+                    readDns(top.get("dns")),
                     readInspector(top.get("inspector")));
         }
 
@@ -144,7 +160,9 @@ public final class ConfigLoader {
                 return null;
             }
             Map<String, Node> m = yaml.mapping(node, "hosts_file", HOSTS_FILE);
-            if (m == null || !m.containsKey("sync") || !Boolean.TRUE.equals(yaml.bool(m.get("sync"), "hosts_file.sync"))) {
+            if (m == null
+                    || !m.containsKey("sync")
+                    || !Boolean.TRUE.equals(yaml.bool(m.get("sync"), "hosts_file.sync"))) {
                 return null;
             }
             String path = m.containsKey("path") ? yaml.scalar(m.get("path"), "hosts_file.path") : "/etc/hosts";
@@ -210,9 +228,11 @@ public final class ConfigLoader {
                 return d;
             }
             Integer line = m.containsKey("request_line")
-                    ? yaml.size(m.get("request_line"), "limits.request_line", 1024, 1024 * 1024) : null;
+                    ? yaml.size(m.get("request_line"), "limits.request_line", 1024, 1024 * 1024)
+                    : null;
             Integer headers = m.containsKey("headers")
-                    ? yaml.size(m.get("headers"), "limits.headers", 4096, 16 * 1024 * 1024) : null;
+                    ? yaml.size(m.get("headers"), "limits.headers", 4096, 16 * 1024 * 1024)
+                    : null;
             return new Limits(line == null ? d.maxRequestLine() : line, headers == null ? d.maxHeaderSize() : headers);
         }
 

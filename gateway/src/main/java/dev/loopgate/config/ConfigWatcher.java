@@ -34,7 +34,11 @@ public final class ConfigWatcher implements AutoCloseable {
     private WatchService watcher;
     private String lastContent;
 
-    public ConfigWatcher(Path file, String currentContent, Duration pollInterval, Consumer<GatewayConfig> onValid,
+    public ConfigWatcher(
+            Path file,
+            String currentContent,
+            Duration pollInterval,
+            Consumer<GatewayConfig> onValid,
             Consumer<ConfigException> onInvalid) {
         this.file = file.toAbsolutePath();
         this.lastContent = currentContent;
@@ -57,10 +61,17 @@ public final class ConfigWatcher implements AutoCloseable {
     public ConfigWatcher start() {
         try {
             watcher = FileSystems.getDefault().newWatchService();
-            file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            file.getParent()
+                    .register(
+                            watcher,
+                            StandardWatchEventKinds.ENTRY_CREATE,
+                            StandardWatchEventKinds.ENTRY_MODIFY,
+                            StandardWatchEventKinds.ENTRY_DELETE);
         } catch (IOException | UnsupportedOperationException e) {
-            log.info("file events unavailable for {} ({}); checking every {} ms", file, e.getMessage(),
+            log.info(
+                    "file events unavailable for {} ({}); checking every {} ms",
+                    file,
+                    e.getMessage(),
                     pollInterval.toMillis());
             watcher = null;
         }

@@ -27,8 +27,14 @@ public record GatewayConfig(
 
     public static final String DEFAULT_ADMIN_HOST = "loopgate.localhost";
 
-    public GatewayConfig(ListenAddress listen, boolean listenFromFile, String adminHost,
-            Map<String, ServiceConfig> services, Limits limits, Timeouts timeouts, List<Cidr> trustedProxies,
+    public GatewayConfig(
+            ListenAddress listen,
+            boolean listenFromFile,
+            String adminHost,
+            Map<String, ServiceConfig> services,
+            Limits limits,
+            Timeouts timeouts,
+            List<Cidr> trustedProxies,
             String source) {
         this(listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null, 1000);
     }
@@ -40,7 +46,14 @@ public record GatewayConfig(
 
     /** The configuration a gateway runs with when there is no file at all: nothing routed yet. */
     public static GatewayConfig defaults() {
-        return new GatewayConfig(ListenAddress.DEFAULT, false, DEFAULT_ADMIN_HOST, Map.of(), Limits.DEFAULT,
-                Timeouts.DEFAULT, List.of(), "built-in defaults");
+        return new GatewayConfig(
+                ListenAddress.DEFAULT,
+                false,
+                DEFAULT_ADMIN_HOST,
+                Map.of(),
+                Limits.DEFAULT,
+                Timeouts.DEFAULT,
+                List.of(),
+                "built-in defaults");
     }
 }

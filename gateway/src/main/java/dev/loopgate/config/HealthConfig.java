@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param healthyThreshold consecutive passes that turn a backend up
  * @param unhealthyThreshold consecutive failures that turn it down
  */
-public record HealthConfig(String path, Duration interval, Duration timeout, int healthyThreshold,
-        int unhealthyThreshold) {
+public record HealthConfig(
+        String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
     public static final HealthConfig DEFAULT = new HealthConfig("", Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2);
 
     public HealthConfig(String path, Duration interval, Duration timeout) {

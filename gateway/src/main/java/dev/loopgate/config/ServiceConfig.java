@@ -26,8 +26,14 @@ public record ServiceConfig(
     /** A dev server restarting after a save usually needs a few seconds. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
 
-    public ServiceConfig(String name, List<String> hosts, List<String> paths, boolean stripPrefix,
-            List<BackendUrl> backends, HealthConfig health, Duration responseTimeout) {
+    public ServiceConfig(
+            String name,
+            List<String> hosts,
+            List<String> paths,
+            boolean stripPrefix,
+            List<BackendUrl> backends,
+            HealthConfig health,
+            Duration responseTimeout) {
         this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT, false, 0);
     }
 
@@ -39,7 +45,7 @@ public record ServiceConfig(
 
     /** The shorthand {@code web: 5173}: {@code web.localhost} on every path to {@code localhost:5173}. */
     public static ServiceConfig shorthand(String name, BackendUrl backend) {
-        return new ServiceConfig(name, List.of(name + ".localhost"), List.of("/"), false, List.of(backend),
-                HealthConfig.DEFAULT, null);
+        return new ServiceConfig(
+                name, List.of(name + ".localhost"), List.of("/"), false, List.of(backend), HealthConfig.DEFAULT, null);
     }
 }

@@ -12,11 +12,20 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads the {@code services:} section: shorthand ports and URLs, full mappings, and cross-service conflicts. */
 final class ServiceReader {
-    private static final Set<String> SERVICE = new LinkedHashSet<>(List.of("hosts", "paths", "strip_prefix",
-            "backends", "port", "health", "response_timeout", "wait", "balance", "outlier"));
+    private static final Set<String> SERVICE = new LinkedHashSet<>(List.of(
+            "hosts",
+            "paths",
+            "strip_prefix",
+            "backends",
+            "port",
+            "health",
+            "response_timeout",
+            "wait",
+            "balance",
+            "outlier"));
     private static final Set<String> OUTLIER = new LinkedHashSet<>(List.of("consecutive_5xx"));
-    private static final Set<String> HEALTH = new LinkedHashSet<>(List.of("path", "interval", "timeout",
-            "healthy_threshold", "unhealthy_threshold"));
+    private static final Set<String> HEALTH =
+            new LinkedHashSet<>(List.of("path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold"));
 
     private final YamlNodes yaml;
 
@@ -60,8 +69,11 @@ final class ServiceReader {
             for (String p : s.paths()) {
                 String owner = claims.putIfAbsent(host + " " + p, s.name());
                 if (owner != null) {
-                    yaml.problem(at, path, "http://" + host + p + " is already routed to service '" + owner
-                            + "'; give one of them another host or path");
+                    yaml.problem(
+                            at,
+                            path,
+                            "http://" + host + p + " is already routed to service '" + owner
+                                    + "'; give one of them another host or path");
                     ok = false;
                 }
             }
@@ -87,9 +99,11 @@ final class ServiceReader {
                 : List.of("/");
         Boolean strip = m.containsKey("strip_prefix") ? yaml.bool(m.get("strip_prefix"), path + ".strip_prefix") : null;
         List<BackendUrl> backends = backends(m, node, path);
-        HealthConfig health = m.containsKey("health") ? health(m.get("health"), path + ".health") : HealthConfig.DEFAULT;
+        HealthConfig health =
+                m.containsKey("health") ? health(m.get("health"), path + ".health") : HealthConfig.DEFAULT;
         Duration responseTimeout = m.containsKey("response_timeout")
-                ? yaml.duration(m.get("response_timeout"), path + ".response_timeout") : null;
+                ? yaml.duration(m.get("response_timeout"), path + ".response_timeout")
+                : null;
         Duration wait = m.containsKey("wait") ? yaml.duration(m.get("wait"), path + ".wait") : null;
         boolean leastRequest = m.containsKey("balance") && leastRequest(m.get("balance"), path + ".balance");
         int outlier = m.containsKey("outlier") ? outlier(m.get("outlier"), path + ".outlier") : 0;
@@ -102,8 +116,17 @@ final class ServiceReader {
         if (yaml.problems().size() > before) {
             return null;
         }
-        return new ServiceConfig(name, distinct(hosts), distinct(paths), Boolean.TRUE.equals(strip), backends,
-                health, responseTimeout, wait == null ? ServiceConfig.DEFAULT_WAIT : wait, leastRequest, outlier);
+        return new ServiceConfig(
+                name,
+                distinct(hosts),
+                distinct(paths),
+                Boolean.TRUE.equals(strip),
+                backends,
+                health,
+                responseTimeout,
+                wait == null ? ServiceConfig.DEFAULT_WAIT : wait,
+                leastRequest,
+                outlier);
     }
 
     private List<BackendUrl> backends(Map<String, Node> m, Node service, String path) {
@@ -211,8 +234,12 @@ final class ServiceReader {
         Duration timeout = m.containsKey("timeout") ? yaml.duration(m.get("timeout"), path + ".timeout") : null;
         int healthy = threshold(m, "healthy_threshold", path, d.healthyThreshold());
         int unhealthy = threshold(m, "unhealthy_threshold", path, d.unhealthyThreshold());
-        return new HealthConfig(p, interval == null ? d.interval() : interval, timeout == null ? d.timeout() : timeout,
-                healthy, unhealthy);
+        return new HealthConfig(
+                p,
+                interval == null ? d.interval() : interval,
+                timeout == null ? d.timeout() : timeout,
+                healthy,
+                unhealthy);
     }
 
     private int threshold(Map<String, Node> m, String key, String path, int fallback) {

@@ -19,6 +19,11 @@ public record Timeouts(
         Duration keepAlive,
         Duration backendIdle,
         Duration shutdown) {
-    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60),
-            Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(15), Duration.ofSeconds(10));
+    public static final Timeouts DEFAULT = new Timeouts(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(75),
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(10));
 }

@@ -38,8 +38,12 @@ final class YamlNodes {
     /** A mapping's entries by key, in file order; unknown or repeated keys are problems. {@code null} if not a map. */
     Map<String, Node> mapping(Node node, String path, Set<String> known) {
         if (!(node instanceof MappingNode map)) {
-            problem(node, path, known == null ? "must be a mapping of names, e.g. web: 5173"
-                    : "must be a mapping of " + String.join(", ", known));
+            problem(
+                    node,
+                    path,
+                    known == null
+                            ? "must be a mapping of names, e.g. web: 5173"
+                            : "must be a mapping of " + String.join(", ", known));
             return null;
         }
         Map<String, Node> out = new LinkedHashMap<>();
@@ -52,8 +56,13 @@ final class YamlNodes {
             String keyPath = path.isEmpty() ? key : path + "." + key;
             if (known != null && !known.contains(key)) {
                 String hint = DidYouMean.closest(key, known);
-                problem(keyNode, keyPath, "unknown key" + (hint == null ? "; known keys: " + String.join(", ", known)
-                        : "; did you mean '" + hint + "'?"));
+                problem(
+                        keyNode,
+                        keyPath,
+                        "unknown key"
+                                + (hint == null
+                                        ? "; known keys: " + String.join(", ", known)
+                                        : "; did you mean '" + hint + "'?"));
                 continue;
             }
             if (out.containsKey(key)) {

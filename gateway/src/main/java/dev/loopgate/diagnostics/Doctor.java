@@ -49,10 +49,14 @@ public final class Doctor {
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("Permission denied")) {
-                return Check.warn("port", "port " + listen.port() + " needs privileges; loopgate will fall back to 8080",
+                return Check.warn(
+                        "port",
+                        "port " + listen.port() + " needs privileges; loopgate will fall back to 8080",
                         "sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80, or run 'loopgate serve --port 8080'");
             }
-            return Check.fail("port", listen + " is in use by " + PortOwner.describe(listen.port()),
+            return Check.fail(
+                    "port",
+                    listen + " is in use by " + PortOwner.describe(listen.port()),
                     "stop that process, or run 'loopgate serve --port N'");
         }
     }
@@ -70,12 +74,17 @@ public final class Doctor {
         StringBuilder lines = new StringBuilder();
         for (String h : hosts) {
             if (!h.startsWith("*.")) {
-                lines.append(lines.length() == 0 ? "" : "; ").append("127.0.0.1 ").append(h);
+                lines.append(lines.length() == 0 ? "" : "; ")
+                        .append("127.0.0.1 ")
+                        .append(h);
             }
         }
-        return Check.warn("resolver", "*.localhost names do not resolve for Java, Node or Python here (browsers and"
-                + " curl resolve them themselves)", "sudo apt install libnss-myhostname (or enable systemd-resolved)"
-                + (lines.length() == 0 ? "" : ", or add to /etc/hosts: " + lines));
+        return Check.warn(
+                "resolver",
+                "*.localhost names do not resolve for Java, Node or Python here (browsers and"
+                        + " curl resolve them themselves)",
+                "sudo apt install libnss-myhostname (or enable systemd-resolved)"
+                        + (lines.length() == 0 ? "" : ", or add to /etc/hosts: " + lines));
     }
 
     /** Reachable? On which address family? Exposed? Inside the ephemeral range? One check per backend. */
@@ -98,28 +107,43 @@ public final class Doctor {
         }
         boolean v4 = accepts(InetAddress.getLoopbackAddress(), port);
         boolean v6 = accepts(ipv6Loopback(), port);
-        List<Listeners.Listener> on = listeners.stream().filter(l -> l.port() == port && l.proto().equals("tcp")).toList();
-        String owner = on.stream().filter(l -> l.pid() > 0).map(l -> l.process() + " (pid " + l.pid() + ")")
-                .findFirst().orElse("a process");
+        List<Listeners.Listener> on = listeners.stream()
+                .filter(l -> l.port() == port && l.proto().equals("tcp"))
+                .toList();
+        String owner = on.stream()
+                .filter(l -> l.pid() > 0)
+                .map(l -> l.process() + " (pid " + l.pid() + ")")
+                .findFirst()
+                .orElse("a process");
         if (!v4 && !v6) {
-            return Check.fail(name, "nothing listens on port " + port,
+            return Check.fail(
+                    name,
+                    "nothing listens on port " + port,
                     "start the dev server for '" + t.service() + "', or point the service at the port it uses");
         }
         if (host.startsWith("127.") && !v4) {
-            return Check.fail(name, owner + " listens on [::1]:" + port + " only, but the backend URL says " + host,
+            return Check.fail(
+                    name,
+                    owner + " listens on [::1]:" + port + " only, but the backend URL says " + host,
                     "use http://localhost:" + port + " as the backend, or start the server with --host 127.0.0.1");
         }
         if (host.equals("::1") && !v6) {
-            return Check.fail(name, owner + " listens on 127.0.0.1:" + port + " only, but the backend URL says [::1]",
+            return Check.fail(
+                    name,
+                    owner + " listens on 127.0.0.1:" + port + " only, but the backend URL says [::1]",
                     "use http://localhost:" + port + " as the backend");
         }
         if (on.stream().anyMatch(l -> l.flags().contains("exposed"))) {
-            return Check.warn(name, owner + " listens on all interfaces: other machines on the network can reach it",
+            return Check.warn(
+                    name,
+                    owner + " listens on all interfaces: other machines on the network can reach it",
                     "start it bound to 127.0.0.1 (e.g. --host 127.0.0.1)");
         }
         if (range.contains(port)) {
-            return Check.warn(name, "port " + port + " is inside the ephemeral range " + range.low() + "–"
-                    + range.high() + ": an outgoing connection may take it while the server is down",
+            return Check.warn(
+                    name,
+                    "port " + port + " is inside the ephemeral range " + range.low() + "–" + range.high()
+                            + ": an outgoing connection may take it while the server is down",
                     "pick a port below " + range.low());
         }
         String family = v4 && v6 ? "IPv4 and IPv6" : v4 ? "IPv4 (127.0.0.1)" : "IPv6 (::1)";
@@ -137,7 +161,9 @@ public final class Doctor {
         int percent = (int) Math.round(100.0 * used / range.size());
         String message = range.low() + "–" + range.high() + ", " + used + " in use (" + percent + "%)";
         if (percent >= 80) {
-            return Check.warn("ephemeral ports", message + "; new outgoing connections will soon fail",
+            return Check.warn(
+                    "ephemeral ports",
+                    message + "; new outgoing connections will soon fail",
                     "find the process with many connections ('ss -tan state time-wait | wc -l'), or widen"
                             + " net.ipv4.ip_local_port_range");
         }

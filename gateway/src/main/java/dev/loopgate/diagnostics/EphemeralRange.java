@@ -41,7 +41,11 @@ public record EphemeralRange(int low, int high) {
 
     /** TCP sockets (any state but LISTEN, TIME_WAIT included) whose local port is in the range. */
     public int inUse(List<SocketTable.Entry> tcp) {
-        return (int) tcp.stream().filter(e -> e.proto().startsWith("tcp") && !e.state().equals(SocketTable.TCP_LISTEN)
-                && contains(e.port())).map(SocketTable.Entry::port).distinct().count();
+        return (int) tcp.stream()
+                .filter(e ->
+                        e.proto().startsWith("tcp") && !e.state().equals(SocketTable.TCP_LISTEN) && contains(e.port()))
+                .map(SocketTable.Entry::port)
+                .distinct()
+                .count();
     }
 }

@@ -19,8 +19,8 @@ public final class Listeners {
     private Listeners() {}
 
     /** One listening socket. {@code pid} is -1 when the owner cannot be seen (another user's process). */
-    public record Listener(String proto, InetAddress address, int port, long pid, String process, String command,
-            List<String> flags) {
+    public record Listener(
+            String proto, InetAddress address, int port, long pid, String process, String command, List<String> flags) {
         public String addressText() {
             String a = address.getHostAddress();
             int zone = a.indexOf('%');
@@ -43,7 +43,8 @@ public final class Listeners {
         }
         EphemeralRange range = EphemeralRange.read(proc);
         Map<Long, PortOwner.Process> owners = owners(proc);
-        List<SocketTable.Entry> listening = all.stream().filter(SocketTable.Entry::listening).toList();
+        List<SocketTable.Entry> listening =
+                all.stream().filter(SocketTable.Entry::listening).toList();
         List<Listener> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (SocketTable.Entry e : listening) {
@@ -52,8 +53,14 @@ public final class Listeners {
                 continue;
             }
             PortOwner.Process p = owners.get(e.inode());
-            out.add(new Listener(proto, e.address(), e.port(), p == null ? -1 : p.pid(), p == null ? "" : p.name(),
-                    p == null ? "" : p.command(), flags(e, listening, range)));
+            out.add(new Listener(
+                    proto,
+                    e.address(),
+                    e.port(),
+                    p == null ? -1 : p.pid(),
+                    p == null ? "" : p.name(),
+                    p == null ? "" : p.command(),
+                    flags(e, listening, range)));
         }
         out.sort(java.util.Comparator.comparingInt(Listener::port).thenComparing(Listener::proto));
         return out;
@@ -106,8 +113,10 @@ public final class Listeners {
                         }
                         if (target.startsWith("socket:[")) {
                             if (process == null) {
-                                process = new PortOwner.Process(Long.parseLong(pidDir.getFileName().toString()),
-                                        read(pidDir.resolve("comm")), PortOwner.commandLine(pidDir));
+                                process = new PortOwner.Process(
+                                        Long.parseLong(pidDir.getFileName().toString()),
+                                        read(pidDir.resolve("comm")),
+                                        PortOwner.commandLine(pidDir));
                             }
                             out.put(Long.parseLong(target.substring(8, target.length() - 1)), process);
                         }

@@ -19,7 +19,8 @@ public final class Lsof {
     public static List<Listeners.Listener> scan(EphemeralRange range) {
         try {
             Process p = new ProcessBuilder("lsof", "-nP", "-iTCP", "-sTCP:LISTEN", "-F", "pcn")
-                    .redirectErrorStream(false).start();
+                    .redirectErrorStream(false)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -55,8 +56,12 @@ public final class Lsof {
                 String host = value.substring(0, colon).replace("[", "").replace("]", "");
                 try {
                     InetAddress address = InetAddress.getByName(host.equals("*") ? "::" : host);
-                    entries.add(new SocketTable.Entry(address.getAddress().length == 16 ? "tcp6" : "tcp", address,
-                            Integer.parseInt(value.substring(colon + 1)), SocketTable.TCP_LISTEN, entries.size()));
+                    entries.add(new SocketTable.Entry(
+                            address.getAddress().length == 16 ? "tcp6" : "tcp",
+                            address,
+                            Integer.parseInt(value.substring(colon + 1)),
+                            SocketTable.TCP_LISTEN,
+                            entries.size()));
                     owners.add(new long[] {pid});
                     names.add(command);
                 } catch (IOException | NumberFormatException e) {
@@ -67,7 +72,13 @@ public final class Lsof {
         List<Listeners.Listener> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             SocketTable.Entry e = entries.get(i);
-            out.add(new Listeners.Listener("tcp", e.address(), e.port(), owners.get(i)[0], names.get(i), names.get(i),
+            out.add(new Listeners.Listener(
+                    "tcp",
+                    e.address(),
+                    e.port(),
+                    owners.get(i)[0],
+                    names.get(i),
+                    names.get(i),
                     Listeners.flags(e, entries, range)));
         }
         out.sort(java.util.Comparator.comparingInt(Listeners.Listener::port));

@@ -39,7 +39,8 @@ public final class PortOwner {
 
     /** Describes the holder for a message: "node (pid 4242)", or a hint when it cannot be seen. */
     public static String describe(int port) {
-        return find(port).map(Process::toString)
+        return find(port)
+                .map(Process::toString)
                 .orElse("a process loopgate cannot see (try: sudo ss -ltnp 'sport = :" + port + "')");
     }
 
@@ -127,7 +128,8 @@ public final class PortOwner {
     private static Optional<Process> findWithLsof(int port) {
         try {
             java.lang.Process p = new ProcessBuilder("lsof", "-nP", "-iTCP:" + port, "-sTCP:LISTEN", "-Fpc")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(2, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return Optional.empty();

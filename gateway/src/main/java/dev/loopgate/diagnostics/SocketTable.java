@@ -33,7 +33,8 @@ public final class SocketTable {
         List<Entry> out = new ArrayList<>();
         for (String proto : protos) {
             try {
-                out.addAll(parse(proto, Files.readString(proc.resolve("net").resolve(proto), StandardCharsets.US_ASCII)));
+                out.addAll(
+                        parse(proto, Files.readString(proc.resolve("net").resolve(proto), StandardCharsets.US_ASCII)));
             } catch (IOException e) {
                 // IPv6 disabled, or not Linux: the table is simply not there
             }
@@ -51,8 +52,12 @@ public final class SocketTable {
             }
             int colon = f[1].indexOf(':');
             try {
-                out.add(new Entry(proto, address(f[1].substring(0, colon)), Integer.parseInt(f[1].substring(colon + 1), 16),
-                        f[3], Long.parseLong(f[9])));
+                out.add(new Entry(
+                        proto,
+                        address(f[1].substring(0, colon)),
+                        Integer.parseInt(f[1].substring(colon + 1), 16),
+                        f[3],
+                        Long.parseLong(f[9])));
             } catch (RuntimeException | UnknownHostException e) {
                 // a line we do not understand is skipped, not fatal
             }

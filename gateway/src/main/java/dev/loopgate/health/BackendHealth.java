@@ -9,7 +9,9 @@ import java.time.Instant;
 public final class BackendHealth {
     /** The states a backend can be in; {@code UNKNOWN} until the first check, and routable like {@code UP}. */
     public enum Status {
-        UP, DOWN, UNKNOWN;
+        UP,
+        DOWN,
+        UNKNOWN;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -40,7 +40,12 @@ public final class HealthChecker implements AutoCloseable {
     private final Set<String> inFlight = new HashSet<>();
     private ScheduledFuture<?> ticker;
 
-    public HealthChecker(Routes routes, HealthStates states, Prober prober, ScheduledExecutorService loop, Clock clock,
+    public HealthChecker(
+            Routes routes,
+            HealthStates states,
+            Prober prober,
+            ScheduledExecutorService loop,
+            Clock clock,
             Listener listener) {
         this.routes = routes;
         this.states = states;
@@ -81,21 +86,33 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private void probe(ServiceEntry service, BackendEntry backend, String key, HealthConfig config) {
-        String host = service.config().hosts().stream().filter(h -> !h.startsWith("*.")).findFirst()
+        String host = service.config().hosts().stream()
+                .filter(h -> !h.startsWith("*."))
+                .findFirst()
                 .orElse(service.name() + ".localhost");
-        prober.probe(backend.url(), config.path(), host, config.timeout(), result -> loop.execute(() -> {
-            inFlight.remove(key);
-            BackendHealth health = states.of(service.name(), backend.id());
-            BackendHealth.Status changed = health.record(result.passed(), result.error(), result.micros(),
-                    clock.instant(), config.healthyThreshold(), config.unhealthyThreshold());
-            listener.probed(service.name(), result.passed());
-            if (changed == BackendHealth.Status.UP) {
-                log.info("backend {} ({}) is up", key, backend.url());
-                states.serviceUp(service.name());
-            } else if (changed == BackendHealth.Status.DOWN) {
-                log.warn("backend {} ({}) is down: {}", key, backend.url(), result.error());
-            }
-        }));
+        prober.probe(
+                backend.url(),
+                config.path(),
+                host,
+                config.timeout(),
+                result -> loop.execute(() -> {
+                    inFlight.remove(key);
+                    BackendHealth health = states.of(service.name(), backend.id());
+                    BackendHealth.Status changed = health.record(
+                            result.passed(),
+                            result.error(),
+                            result.micros(),
+                            clock.instant(),
+                            config.healthyThreshold(),
+                            config.unhealthyThreshold());
+                    listener.probed(service.name(), result.passed());
+                    if (changed == BackendHealth.Status.UP) {
+                        log.info("backend {} ({}) is up", key, backend.url());
+                        states.serviceUp(service.name());
+                    } else if (changed == BackendHealth.Status.DOWN) {
+                        log.warn("backend {} ({}) is down: {}", key, backend.url(), result.error());
+                    }
+                }));
     }
 
     private static long jittered(long nanos) {

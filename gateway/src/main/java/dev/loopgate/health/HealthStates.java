@@ -12,7 +12,7 @@ import java.util.function.BiConsumer;
 public final class HealthStates {
     private final ConcurrentHashMap<String, BackendHealth> states = new ConcurrentHashMap<>();
     private final Clock clock;
-    private volatile BiConsumer<String, String> onPassiveDown = (key, reason) -> { };
+    private volatile BiConsumer<String, String> onPassiveDown = (key, reason) -> {};
     private final ConcurrentHashMap<String, java.util.Queue<Waiter>> waiters = new ConcurrentHashMap<>();
 
     private record Waiter(java.util.concurrent.Executor executor, Runnable callback) {}
@@ -49,7 +49,10 @@ public final class HealthStates {
      * Runs {@code callback} on {@code executor} once a backend of {@code service} is seen up (checked right away:
      * if one is up already, it runs at once). A waiter that no longer cares simply ignores the call.
      */
-    public void awaitUp(String service, java.util.Collection<String> backendIds, java.util.concurrent.Executor executor,
+    public void awaitUp(
+            String service,
+            java.util.Collection<String> backendIds,
+            java.util.concurrent.Executor executor,
             Runnable callback) {
         waiters.computeIfAbsent(service, s -> new java.util.concurrent.ConcurrentLinkedQueue<>())
                 .add(new Waiter(executor, callback));

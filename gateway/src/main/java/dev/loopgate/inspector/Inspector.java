@@ -88,14 +88,20 @@ public final class Inspector implements ExchangeObserver {
 
     /** Roughly what an entry keeps alive: its strings (two bytes a char) plus object overhead. */
     static long estimate(ExchangeRecord r) {
-        long chars = r.client().length() + r.method().length() + r.host().length() + r.path().length()
-                + r.service().length() + r.backend().length();
+        long chars = r.client().length()
+                + r.method().length()
+                + r.host().length()
+                + r.path().length()
+                + r.service().length()
+                + r.backend().length();
         for (Map.Entry<String, String> h : r.requestHeaders()) {
             chars += h.getKey().length() + h.getValue().length();
         }
         for (Map.Entry<String, String> h : r.responseHeaders()) {
             chars += h.getKey().length() + h.getValue().length();
         }
-        return 256 + 2 * chars + 64L * (r.requestHeaders().size() + r.responseHeaders().size());
+        return 256
+                + 2 * chars
+                + 64L * (r.requestHeaders().size() + r.responseHeaders().size());
     }
 }

@@ -34,13 +34,24 @@ import java.util.function.ToIntFunction;
  */
 public final class Metrics implements ExchangeObserver {
     static final String REQUESTS = "loopgate.requests";
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
-            "TRACE");
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
     /** Buckets for local latencies: a dev server answers in a millisecond or takes seconds to compile a page. */
-    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
-        Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[]>> timers = new ConcurrentHashMap<>();
@@ -56,18 +67,24 @@ public final class Metrics implements ExchangeObserver {
      * @param activeConnections backend connections in use by a service's exchanges
      * @param idleConnections idle pooled connections to a backend address ({@code host:port})
      */
-    public Metrics(Routes routes, HealthStates health, IntSupplier clientConnections,
-            ToIntFunction<String> activeConnections, ToIntFunction<String> idleConnections) {
+    public Metrics(
+            Routes routes,
+            HealthStates health,
+            IntSupplier clientConnections,
+            ToIntFunction<String> activeConnections,
+            ToIntFunction<String> idleConnections) {
         this.routes = routes;
         this.health = health;
         this.activeConnections = activeConnections;
         this.idleConnections = idleConnections;
         // Two of Micrometer's standard meters fail promtool's lint (an abbreviated unit; "_count" on a gauge);
         // process_cpu_usage and the JVM's own processor count say the same.
-        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
-                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        registry.config()
+                .meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
+                        id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         Gauge.builder("loopgate.connections.active", clientConnections, IntSupplier::getAsInt)
-                .description("Client connections open to the gateway").register(registry);
+                .description("Client connections open to the gateway")
+                .register(registry);
         backendUp = MultiGauge.builder("loopgate.backend.up")
                 .description("1 when the backend passes its health checks (or was not checked yet), 0 when down")
                 .register(registry);
@@ -92,9 +109,11 @@ public final class Metrics implements ExchangeObserver {
     }
 
     /** Metrics whose connection gauges read a gateway server that may not have started yet (then: zero). */
-    public static Metrics forServer(Routes routes, HealthStates health,
-            java.util.function.Supplier<dev.loopgate.proxy.GatewayServer> server) {
-        return new Metrics(routes, health,
+    public static Metrics forServer(
+            Routes routes, HealthStates health, java.util.function.Supplier<dev.loopgate.proxy.GatewayServer> server) {
+        return new Metrics(
+                routes,
+                health,
                 () -> server.get() == null ? 0 : server.get().clientConnections(),
                 service -> server.get() == null ? 0 : server.get().activeBackendConnections(service),
                 authority -> server.get() == null ? 0 : server.get().idleBackendConnections(authority));
@@ -102,8 +121,8 @@ public final class Metrics implements ExchangeObserver {
 
     @Override
     public void completed(dev.loopgate.proxy.ExchangeRecord r) {
-        timer(r.service(), METHODS.contains(r.method()) ? r.method() : "OTHER", r.status()).record(r.durationNanos(),
-                java.util.concurrent.TimeUnit.NANOSECONDS);
+        timer(r.service(), METHODS.contains(r.method()) ? r.method() : "OTHER", r.status())
+                .record(r.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private Timer timer(String service, String method, int status) {
@@ -130,14 +149,20 @@ public final class Metrics implements ExchangeObserver {
 
     /** Counts one health probe. */
     public void healthCheck(String service, boolean passed) {
-        Counter.builder("loopgate.health.checks").description("Active health probes by service and result")
-                .tags("service", service, "result", passed ? "pass" : "fail").register(registry).increment();
+        Counter.builder("loopgate.health.checks")
+                .description("Active health probes by service and result")
+                .tags("service", service, "result", passed ? "pass" : "fail")
+                .register(registry)
+                .increment();
     }
 
     /** Counts one config file change: applied, or rejected because it was invalid. */
     public void configReload(boolean applied) {
-        Counter.builder("loopgate.config.reloads").description("Config file changes by result (applied, rejected)")
-                .tags("result", applied ? "applied" : "rejected").register(registry).increment();
+        Counter.builder("loopgate.config.reloads")
+                .description("Config file changes by result (applied, rejected)")
+                .tags("result", applied ? "applied" : "rejected")
+                .register(registry)
+                .increment();
     }
 
     /** The Prometheus text exposition, with the per-backend gauges brought up to date first. */
@@ -151,8 +176,8 @@ public final class Metrics implements ExchangeObserver {
                 up.add(MultiGauge.Row.of(Tags.of("service", s.name(), "backend", b.id()), h.routable() ? 1 : 0));
                 idle += idleConnections.applyAsInt(b.url().authority());
             }
-            connections.add(MultiGauge.Row.of(Tags.of("service", s.name(), "state", "active"),
-                    activeConnections.applyAsInt(s.name())));
+            connections.add(MultiGauge.Row.of(
+                    Tags.of("service", s.name(), "state", "active"), activeConnections.applyAsInt(s.name())));
             connections.add(MultiGauge.Row.of(Tags.of("service", s.name(), "state", "idle"), idle));
         }
         backendUp.register(up, true);

@@ -13,15 +13,16 @@ final class AccessLog {
         return new Entry(System.nanoTime(), client, method, host, path);
     }
 
-    private static final java.util.Set<String> REDACTED = java.util.Set.of("authorization", "proxy-authorization",
-            "cookie", "set-cookie");
+    private static final java.util.Set<String> REDACTED =
+            java.util.Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
 
     /** Headers as a list, with the values of credentials replaced (cookie names are kept, their values not). */
     static java.util.List<java.util.Map.Entry<String, String>> redacted(io.netty.handler.codec.http.HttpHeaders h) {
         java.util.List<java.util.Map.Entry<String, String>> out = new java.util.ArrayList<>(h.size());
         for (java.util.Map.Entry<String, String> e : h) {
             String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
-            out.add(java.util.Map.entry(e.getKey(), REDACTED.contains(name) ? redact(name, e.getValue()) : e.getValue()));
+            out.add(java.util.Map.entry(
+                    e.getKey(), REDACTED.contains(name) ? redact(name, e.getValue()) : e.getValue()));
         }
         return out;
     }
@@ -29,14 +30,17 @@ final class AccessLog {
     private static String redact(String name, String value) {
         if (!name.equals("cookie")) {
             int space = value.indexOf(' ');
-            return name.endsWith("authorization") && space > 0 ? value.substring(0, space) + " [redacted]"
-                    : name.equals("set-cookie") ? value.substring(0, Math.max(0, value.indexOf('=') + 1)) + "[redacted]"
-                    : "[redacted]";
+            return name.endsWith("authorization") && space > 0
+                    ? value.substring(0, space) + " [redacted]"
+                    : name.equals("set-cookie")
+                            ? value.substring(0, Math.max(0, value.indexOf('=') + 1)) + "[redacted]"
+                            : "[redacted]";
         }
         StringBuilder b = new StringBuilder();
         for (String part : value.split(";")) {
             int eq = part.indexOf('=');
-            b.append(b.length() == 0 ? "" : "; ").append(eq < 0 ? part.trim() : part.substring(0, eq).trim() + "=[redacted]");
+            b.append(b.length() == 0 ? "" : "; ")
+                    .append(eq < 0 ? part.trim() : part.substring(0, eq).trim() + "=[redacted]");
         }
         return b.toString();
     }
@@ -116,18 +120,40 @@ final class AccessLog {
 
         void write(ExchangeObserver observer) {
             long nanos = System.nanoTime() - startNanos;
-            observer.completed(new ExchangeRecord(startMillis, client, method, host, path,
-                    service.equals("-") ? "none" : service, backend, status, nanos,
+            observer.completed(new ExchangeRecord(
+                    startMillis,
+                    client,
+                    method,
+                    host,
+                    path,
+                    service.equals("-") ? "none" : service,
+                    backend,
+                    status,
+                    nanos,
                     connectedNanos == 0 ? -1 : connectedNanos - startNanos,
-                    firstByteNanos == 0 ? -1 : firstByteNanos - startNanos, bytesIn, bytesOut, aborted,
-                    requestHeaders, responseHeaders));
+                    firstByteNanos == 0 ? -1 : firstByteNanos - startNanos,
+                    bytesIn,
+                    bytesOut,
+                    aborted,
+                    requestHeaders,
+                    responseHeaders));
             if (!log.isInfoEnabled()) {
                 return;
             }
             long micros = nanos / 1000;
-            log.info("{} {} {} {} {} {} {} {}ms {}B{}{}", client, method, host, path, status == 0 ? "-" : status,
-                    service, backend, String.format("%.1f", micros / 1000.0), bytesOut,
-                    bytesIn > 0 ? " in=" + bytesIn + "B" : "", aborted ? " aborted" : "");
+            log.info(
+                    "{} {} {} {} {} {} {} {}ms {}B{}{}",
+                    client,
+                    method,
+                    host,
+                    path,
+                    status == 0 ? "-" : status,
+                    service,
+                    backend,
+                    String.format("%.1f", micros / 1000.0),
+                    bytesOut,
+                    bytesIn > 0 ? " in=" + bytesIn + "B" : "",
+                    aborted ? " aborted" : "");
         }
     }
 }

@@ -16,8 +16,8 @@ final class AddressFamilyProbe {
 
     private AddressFamilyProbe() {}
 
-    static void explain(Backend backend, EventLoop loop, BackendConnector connector, Problem refused,
-            Consumer<Problem> done) {
+    static void explain(
+            Backend backend, EventLoop loop, BackendConnector connector, Problem refused, Consumer<Problem> done) {
         String host = backend.url().host();
         int port = backend.url().port();
         InetSocketAddress other;
@@ -38,20 +38,29 @@ final class AddressFamilyProbe {
                 return;
             }
             // Finding the process reads /proc: off the event loop, then back on it to answer.
-            java.util.concurrent.CompletableFuture.supplyAsync(() -> PortOwner.find(port).map(PortOwner.Process::toString)
-                    .orElse("something")).exceptionally(e -> "something")
-                    .thenAccept(owner -> loop.execute(() -> done.accept(otherFamily(backend, refused, otherName, owner))));
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> PortOwner.find(port)
+                            .map(PortOwner.Process::toString)
+                            .orElse("something"))
+                    .exceptionally(e -> "something")
+                    .thenAccept(
+                            owner -> loop.execute(() -> done.accept(otherFamily(backend, refused, otherName, owner))));
         });
     }
 
     private static Problem otherFamily(Backend backend, Problem refused, String otherName, String owner) {
         int port = backend.url().port();
         String family = otherName.startsWith("[") ? "IPv6 (::1) only" : "IPv4 (127.0.0.1) only";
-        return new Problem(refused.status(), "The backend listens on the other loopback address",
+        return new Problem(
+                refused.status(),
+                "The backend listens on the other loopback address",
                 "Nothing listens on " + backend.url().authority() + ", but " + owner + " listens on " + otherName
                         + ": the dev server of '" + backend.service() + "' is bound to " + family + ".",
                 "Use http://localhost:" + port + " as the backend (loopgate then tries 127.0.0.1 and ::1), or"
-                        + " start the dev server with --host " + (otherName.startsWith("[") ? "127.0.0.1" : "::1") + ".",
-                backend.service(), backend.id(), java.util.Map.of(), null);
+                        + " start the dev server with --host " + (otherName.startsWith("[") ? "127.0.0.1" : "::1")
+                        + ".",
+                backend.service(),
+                backend.id(),
+                java.util.Map.of(),
+                null);
     }
 }

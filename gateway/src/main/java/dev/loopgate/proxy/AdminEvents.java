@@ -36,18 +36,24 @@ final class AdminEvents {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !isLocalOrigin(origin, table)) {
-            return new Decision(null, null, null, Problem.of(HttpResponseStatus.FORBIDDEN,
-                    "requests from other origins are not allowed"));
+            return new Decision(
+                    null,
+                    null,
+                    null,
+                    Problem.of(HttpResponseStatus.FORBIDDEN, "requests from other origins are not allowed"));
         }
         List<String> service = q.parameters().get("service");
         if (!q.path().equals(PATH) || service == null || service.size() != 1) {
-            return new Decision(null, null, null, Problem.of(HttpResponseStatus.BAD_REQUEST,
-                    "use " + PATH + "?service=NAME"));
+            return new Decision(
+                    null, null, null, Problem.of(HttpResponseStatus.BAD_REQUEST, "use " + PATH + "?service=NAME"));
         }
         Route route = table.routeFor(service.get(0));
         if (route == null) {
-            return new Decision(null, null, null, Problem.of(HttpResponseStatus.NOT_FOUND,
-                    "no service '" + service.get(0) + "' is routed"));
+            return new Decision(
+                    null,
+                    null,
+                    null,
+                    Problem.of(HttpResponseStatus.NOT_FOUND, "no service '" + service.get(0) + "' is routed"));
         }
         return new Decision(route, service.get(0), origin, null);
     }
@@ -64,11 +70,13 @@ final class AdminEvents {
 
     static HttpResponse head(Decision d) {
         HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
         if (d.allowOrigin() != null) {
-            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, d.allowOrigin())
+            res.headers()
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, d.allowOrigin())
                     .set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
         }
         return res;

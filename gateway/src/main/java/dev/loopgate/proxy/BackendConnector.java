@@ -72,7 +72,8 @@ final class BackendConnector {
     }
 
     /** Tries a plain TCP connect to {@code address} and reports whether anything accepted it. */
-    void probe(EventLoop loop, InetSocketAddress address, int timeoutMillis, java.util.function.Consumer<Boolean> result) {
+    void probe(
+            EventLoop loop, InetSocketAddress address, int timeoutMillis, java.util.function.Consumer<Boolean> result) {
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -190,8 +191,8 @@ final class BackendConnector {
         }
     }
 
-    private static void connect(Bootstrap b, Backend backend, List<InetSocketAddress> addrs, int i, Throwable earlier,
-            Callback cb) {
+    private static void connect(
+            Bootstrap b, Backend backend, List<InetSocketAddress> addrs, int i, Throwable earlier, Callback cb) {
         b.connect(addrs.get(i)).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 if (i > 0) {

@@ -31,8 +31,8 @@ enum BackendFailure {
                 : backend.url().authority();
         String message = "The backend of service '" + backend.service() + "' at " + where + " " + what
                 + (detail == null || detail.isEmpty() ? "." : ": " + detail + ".");
-        return new Problem(status, title(), message, fix(backend), backend.service(), backend.id(),
-                java.util.Map.of(), null);
+        return new Problem(
+                status, title(), message, fix(backend), backend.service(), backend.id(), java.util.Map.of(), null);
     }
 
     private String title() {
@@ -54,7 +54,8 @@ enum BackendFailure {
             case RESPONSE_TIMEOUT -> "The server may be busy or stuck on this request; raise the service's"
                     + " response_timeout if it is just slow.";
             case RESET -> "Look at the dev server's own output: it may have crashed or restarted.";
-            case BAD_RESPONSE -> "Make sure port " + port + " serves plain HTTP/1.1 (not TLS, HTTP/2 or another protocol).";
+            case BAD_RESPONSE -> "Make sure port " + port
+                    + " serves plain HTTP/1.1 (not TLS, HTTP/2 or another protocol).";
             case UNREACHABLE -> "Check the backend URL in the config.";
         };
     }

@@ -25,7 +25,10 @@ final class BackendPool {
     private long idleTimeoutNanos;
     private ScheduledFuture<?> sweeper;
 
-    BackendPool(EventLoop loop, Bootstrap bootstrap, long idleTimeoutNanos,
+    BackendPool(
+            EventLoop loop,
+            Bootstrap bootstrap,
+            long idleTimeoutNanos,
             java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> counts) {
         this.counts = counts;
         this.loop = loop;
@@ -93,7 +96,8 @@ final class BackendPool {
 
     /** Idle connections per backend address, kept for metrics readers on other threads. */
     private void count(String key, int delta) {
-        counts.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(delta);
+        counts.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger())
+                .addAndGet(delta);
     }
 
     /** Closes every idle connection to {@code key} (its backend went away). */
@@ -127,7 +131,9 @@ final class BackendPool {
 
     private void sweep() {
         long now = System.nanoTime();
-        for (Iterator<Map.Entry<String, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, ArrayDeque<Channel>>> it =
+                        idle.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, ArrayDeque<Channel>> e = it.next();
             ArrayDeque<Channel> q = e.getValue();
             while (!q.isEmpty()) {

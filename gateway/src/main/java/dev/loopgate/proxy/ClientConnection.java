@@ -120,7 +120,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     exchange.onClientContent(c);
                 } else {
                     ReferenceCountUtil.release(msg);
-                    log.warn("{} unexpected {} during an exchange; closing", ctx.channel(), msg.getClass().getSimpleName());
+                    log.warn(
+                            "{} unexpected {} during an exchange; closing",
+                            ctx.channel(),
+                            msg.getClass().getSimpleName());
                     closeNow();
                 }
             }
@@ -153,15 +156,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             respondLocal(req, Problem.of(rejection.status(), rejection.reason()), false);
             return;
         }
-        RequestTarget target = RequestRules.isAsteriskOptions(req) ? new RequestTarget(null, "*", "*")
+        RequestTarget target = RequestRules.isAsteriskOptions(req)
+                ? new RequestTarget(null, "*", "*")
                 : RequestTarget.parse(req.uri());
-        String authority = target.authority() != null ? target.authority() : req.headers().get(HttpHeaderNames.HOST);
+        String authority =
+                target.authority() != null ? target.authority() : req.headers().get(HttpHeaderNames.HOST);
         String host = HostNames.normalize(authority);
         localLog = AccessLog.start(client, req.method().name(), host == null ? "-" : host, target.path());
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !gateway.draining();
         if (host == null) {
-            respondLocal(req, Problem.of(HttpResponseStatus.BAD_REQUEST,
-                    "the Host header is missing or not a host name; loopgate routes by host name"), false);
+            respondLocal(
+                    req,
+                    Problem.of(
+                            HttpResponseStatus.BAD_REQUEST,
+                            "the Host header is missing or not a host name; loopgate routes by host name"),
+                    false);
             return;
         }
         RouteTable table = gateway.routes().current();
@@ -175,8 +184,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             startAdmin(req, keepAlive);
             return;
         }
-        Route route = target.authority() == null && target.originForm().equals("*") ? null
-                : table.match(host, target.path());
+        Route route =
+                target.authority() == null && target.originForm().equals("*") ? null : table.match(host, target.path());
         if (route == null) {
             respondLocal(req, notFound(table, host), keepAlive);
             return;
@@ -184,8 +193,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         startExchange(req, route, target, authority, keepAlive);
     }
 
-    private void startExchange(HttpRequest req, Route route, RequestTarget target, String authority,
-            boolean keepAlive) {
+    private void startExchange(
+            HttpRequest req, Route route, RequestTarget target, String authority, boolean keepAlive) {
         GatewayConfig config = gateway.config();
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         boolean webSocket = HeaderRules.isWebSocketUpgrade(req) && req.method().equals(HttpMethod.GET);
@@ -195,9 +204,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         // The exchange reads the client's version and framing before the head is rewritten for the backend.
         exchange = new Exchange(this, ctx, gateway, req, route, localLog, keepAlive, webSocket);
         localLog = null;
-        HeaderRules.prepareRequest(req, new HeaderRules.Forwarding(remote,
-                HeaderRules.Forwarding.isTrusted(remote, config.trustedProxies()),
-                authority, gateway.port(), route.rewriteTarget(target.originForm()), target.authority()));
+        HeaderRules.prepareRequest(
+                req,
+                new HeaderRules.Forwarding(
+                        remote,
+                        HeaderRules.Forwarding.isTrusted(remote, config.trustedProxies()),
+                        authority,
+                        gateway.port(),
+                        route.rewriteTarget(target.originForm()),
+                        target.authority()));
         exchange.start();
     }
 
@@ -219,8 +234,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!chunked && length == 0) {
-            writeLocal(req, gateway.admin().handle(req, io.netty.buffer.Unpooled.EMPTY_BUFFER, gateway.port(),
-                    ctx.alloc()), keepAlive);
+            writeLocal(
+                    req,
+                    gateway.admin().handle(req, io.netty.buffer.Unpooled.EMPTY_BUFFER, gateway.port(), ctx.alloc()),
+                    keepAlive);
             return;
         }
         adminRequest = req;
@@ -292,7 +309,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private static Problem tooLarge() {
-        return Problem.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        return Problem.of(
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "admin requests are limited to " + AdminRequests.MAX_BODY / 1024 + " KiB");
     }
 
@@ -309,29 +327,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Problem notFound(RouteTable table, String host) {
         Map<String, List<String>> urls = table.urls(gateway.port());
         List<String> names = new ArrayList<>();
-        table.services().values().forEach(s -> s.config().hosts().stream().filter(h -> !h.startsWith("*.")).forEach(names::add));
+        table.services().values().forEach(s -> s.config().hosts().stream()
+                .filter(h -> !h.startsWith("*."))
+                .forEach(names::add));
         String closest = DidYouMean.closest(host, names);
         int port = gateway.port();
         String close = closest == null ? null : "http://" + closest + (port == 80 ? "" : ":" + port) + "/";
-        return new Problem(HttpResponseStatus.NOT_FOUND, "No service here",
+        return new Problem(
+                HttpResponseStatus.NOT_FOUND,
+                "No service here",
                 "Nothing is routed for " + host + " on this path.",
-                "Check the name, or add the service to the config file.", null, null, urls, close);
+                "Check the name, or add the service to the config file.",
+                null,
+                null,
+                urls,
+                close);
     }
 
     private void respondLocal(HttpRequest req, Problem problem, boolean keepAlive) {
         boolean head = req.method().equals(HttpMethod.HEAD);
-        FullHttpResponse res = ErrorPages.render(problem, req.headers().get(HttpHeaderNames.ACCEPT), head, !keepAlive,
-                ctx.alloc());
+        FullHttpResponse res =
+                ErrorPages.render(problem, req.headers().get(HttpHeaderNames.ACCEPT), head, !keepAlive, ctx.alloc());
         writeLocal(req, res, keepAlive);
     }
 
     /** Sends a locally made response; the request body, if small, is read and dropped to keep the connection. */
     private void writeLocal(HttpRequest req, FullHttpResponse res, boolean keepAlive) {
         boolean failedDecode = req.decoderResult().isFailure();
-        boolean hasBody = !failedDecode
-                && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
-        if (failedDecode || (hasBody && (HttpUtil.isTransferEncodingChunked(req)
-                || HttpUtil.getContentLength(req, 0L) > MAX_DISCARDED_BODY))) {
+        boolean hasBody =
+                !failedDecode && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
+        if (failedDecode
+                || (hasBody
+                        && (HttpUtil.isTransferEncodingChunked(req)
+                                || HttpUtil.getContentLength(req, 0L) > MAX_DISCARDED_BODY))) {
             keepAlive = false;
         }
         if (keepAlive && req.protocolVersion().minorVersion() == 0) {
@@ -465,8 +493,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         // RFC 9110 §15.5.9: the client was too slow to send its request head.
-        FullHttpResponse res = ErrorPages.render(Problem.of(HttpResponseStatus.REQUEST_TIMEOUT,
-                "the request headers did not arrive in time"), null, false, true, ctx.alloc());
+        FullHttpResponse res = ErrorPages.render(
+                Problem.of(HttpResponseStatus.REQUEST_TIMEOUT, "the request headers did not arrive in time"),
+                null,
+                false,
+                true,
+                ctx.alloc());
         ctx.writeAndFlush(res);
         closeAfterFlush();
     }

@@ -16,7 +16,8 @@ final class ClientInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         gateway.clients().add(ch);
         ch.pipeline()
-                .addLast(ClientConnection.CODEC, new ClientCodec(gateway.config().limits()))
+                .addLast(
+                        ClientConnection.CODEC, new ClientCodec(gateway.config().limits()))
                 .addLast(ClientConnection.FLOW, new FlowControlHandler())
                 .addLast(ClientConnection.NAME, new ClientConnection(gateway));
     }

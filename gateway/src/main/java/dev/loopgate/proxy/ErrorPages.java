@@ -20,7 +20,11 @@ final class ErrorPages {
 
     private ErrorPages() {}
 
-    enum Format { HTML, JSON, TEXT }
+    enum Format {
+        HTML,
+        JSON,
+        TEXT
+    }
 
     static Format negotiate(String accept) {
         if (accept == null) {
@@ -38,20 +42,24 @@ final class ErrorPages {
 
     static FullHttpResponse render(Problem p, String accept, boolean headOnly, boolean close, ByteBufAllocator alloc) {
         Format format = negotiate(accept);
-        String body = switch (format) {
-            case HTML -> html(p);
-            case JSON -> json(p);
-            case TEXT -> text(p);
-        };
+        String body =
+                switch (format) {
+                    case HTML -> html(p);
+                    case JSON -> json(p);
+                    case TEXT -> text(p);
+                };
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ByteBuf content = headOnly ? alloc.buffer(0) : alloc.buffer(bytes.length).writeBytes(bytes);
+        ByteBuf content =
+                headOnly ? alloc.buffer(0) : alloc.buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, p.status(), content);
         res.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, switch (format) {
-                    case HTML -> "text/html; charset=utf-8";
-                    case JSON -> "application/json";
-                    case TEXT -> "text/plain; charset=utf-8";
-                })
+                .set(
+                        HttpHeaderNames.CONTENT_TYPE,
+                        switch (format) {
+                            case HTML -> "text/html; charset=utf-8";
+                            case JSON -> "application/json";
+                            case TEXT -> "text/plain; charset=utf-8";
+                        })
                 .set(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff")
@@ -66,8 +74,12 @@ final class ErrorPages {
     }
 
     static String text(Problem p) {
-        StringBuilder out = new StringBuilder("loopgate: ").append(p.status().code()).append(' ')
-                .append(p.title()).append(": ").append(p.detail());
+        StringBuilder out = new StringBuilder("loopgate: ")
+                .append(p.status().code())
+                .append(' ')
+                .append(p.title())
+                .append(": ")
+                .append(p.detail());
         if (p.fix() != null) {
             out.append(" — ").append(p.fix());
         }
@@ -108,14 +120,24 @@ final class ErrorPages {
         StringBuilder b = new StringBuilder(2048);
         b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
-                .append("<title>").append(p.status().code()).append(' ').append(esc(p.title())).append(" · loopgate</title>")
+                .append("<title>")
+                .append(p.status().code())
+                .append(' ')
+                .append(esc(p.title()))
+                .append(" · loopgate</title>")
                 .append("<style>:root{color-scheme:light dark;font-family:system-ui,sans-serif}")
                 .append("body{max-width:46rem;margin:3rem auto;padding:0 1rem;line-height:1.5}")
                 .append("h1{font-size:1.4rem}.k{color:GrayText}code{font-size:.95em}")
                 .append(".fix{border-left:4px solid #3b82f6;padding:.25rem .75rem}</style></head><body>")
-                .append("<p class=\"k\">loopgate · ").append(p.status().code()).append("</p>")
-                .append("<h1>").append(esc(p.title())).append("</h1>")
-                .append("<p>").append(esc(p.detail())).append("</p>");
+                .append("<p class=\"k\">loopgate · ")
+                .append(p.status().code())
+                .append("</p>")
+                .append("<h1>")
+                .append(esc(p.title()))
+                .append("</h1>")
+                .append("<p>")
+                .append(esc(p.detail()))
+                .append("</p>");
         if (p.service() != null) {
             b.append("<p class=\"k\">service <code>").append(esc(p.service())).append("</code>");
             if (p.backend() != null) {
@@ -127,15 +149,22 @@ final class ErrorPages {
             b.append("<p class=\"fix\">").append(esc(p.fix())).append("</p>");
         }
         if (p.suggestion() != null) {
-            b.append("<p>Did you mean <a href=\"").append(esc(p.suggestion())).append("\">")
-                    .append(esc(p.suggestion())).append("</a>?</p>");
+            b.append("<p>Did you mean <a href=\"")
+                    .append(esc(p.suggestion()))
+                    .append("\">")
+                    .append(esc(p.suggestion()))
+                    .append("</a>?</p>");
         }
         if (!p.urls().isEmpty()) {
             b.append("<h2>Served here</h2><ul>");
             p.urls().forEach((name, urls) -> {
                 b.append("<li><code>").append(esc(name)).append("</code>");
                 for (String u : urls) {
-                    b.append(" <a href=\"").append(esc(u)).append("\">").append(esc(u)).append("</a>");
+                    b.append(" <a href=\"")
+                            .append(esc(u))
+                            .append("\">")
+                            .append(esc(u))
+                            .append("</a>");
                 }
                 b.append("</li>");
             });
@@ -146,7 +175,8 @@ final class ErrorPages {
         if (p.liveReload() != null) {
             // No polling: one event stream from the admin host says when the service is back.
             b.append("<p class=\"k\" id=\"waiting\">This page reloads by itself when the service is back.</p>")
-                    .append("<script>new EventSource(\"").append(esc(p.liveReload()))
+                    .append("<script>new EventSource(\"")
+                    .append(esc(p.liveReload()))
                     .append("\").addEventListener(\"up\", () => location.reload());</script>");
         }
         return b.append("</body></html>\n").toString();

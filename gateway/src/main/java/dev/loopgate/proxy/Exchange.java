@@ -65,8 +65,15 @@ final class Exchange implements BackendConnector.Callback {
     private boolean wantBackendRead;
     private ScheduledFuture<?> responseTimer;
 
-    Exchange(ClientConnection client, ChannelHandlerContext clientCtx, GatewayContext gateway, HttpRequest request,
-            Route route, AccessLog.Entry log, boolean clientKeepAlive, boolean webSocket) {
+    Exchange(
+            ClientConnection client,
+            ChannelHandlerContext clientCtx,
+            GatewayContext gateway,
+            HttpRequest request,
+            Route route,
+            AccessLog.Entry log,
+            boolean clientKeepAlive,
+            boolean webSocket) {
         this.client = client;
         this.clientCtx = clientCtx;
         this.gateway = gateway;
@@ -78,12 +85,18 @@ final class Exchange implements BackendConnector.Callback {
         this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.bodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
         this.replayable = bodyless && isIdempotent(request.method());
-        this.responseTimeoutNanos = route.responseTimeout(gateway.config().timeouts().responseHeaders()).toNanos();
+        this.responseTimeoutNanos = route.responseTimeout(
+                        gateway.config().timeouts().responseHeaders())
+                .toNanos();
     }
 
     private static boolean isIdempotent(HttpMethod m) {
-        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
-                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+        return m.equals(HttpMethod.GET)
+                || m.equals(HttpMethod.HEAD)
+                || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT)
+                || m.equals(HttpMethod.DELETE)
+                || m.equals(HttpMethod.TRACE);
     }
 
     void start() {
@@ -143,24 +156,34 @@ final class Exchange implements BackendConnector.Callback {
     private Problem noBackend() {
         String name = route.serviceName();
         if (route.backends().isEmpty()) {
-            return Problem.of(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Service '" + name + "' has no backends.").withFix("Register one with 'loopgate register " + name
-                    + " http://127.0.0.1:PORT' or add it to the config.");
+            return Problem.of(
+                            io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "Service '" + name + "' has no backends.")
+                    .withFix("Register one with 'loopgate register " + name
+                            + " http://127.0.0.1:PORT' or add it to the config.");
         }
         StringBuilder why = new StringBuilder();
         for (Backend b : route.backends()) {
-            why.append(why.length() == 0 ? "" : "; ").append(b.url().authority()).append(": ")
+            why.append(why.length() == 0 ? "" : "; ")
+                    .append(b.url().authority())
+                    .append(": ")
                     .append(b.health().lastError() == null ? "down" : b.health().lastError());
         }
-        return new Problem(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "No backend of '" + name + "' is up", "None of the backends of service '" + name + "' is healthy ("
-                + why + ").", "Start the dev server; loopgate notices within one health-check interval.", name, null,
-                java.util.Map.of(), null);
+        return new Problem(
+                io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "No backend of '" + name + "' is up",
+                "None of the backends of service '" + name + "' is healthy (" + why + ").",
+                "Start the dev server; loopgate notices within one health-check interval.",
+                name,
+                null,
+                java.util.Map.of(),
+                null);
     }
 
     private void acquire(boolean allowPooled) {
         log.backend(backend.id());
-        int connectMillis = (int) Math.min(Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis());
+        int connectMillis = (int) Math.min(
+                Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis());
         gateway.connector().acquire(backend, clientCtx.channel().eventLoop(), connectMillis, allowPooled, this);
     }
 
@@ -199,8 +222,12 @@ final class Exchange implements BackendConnector.Callback {
             return;
         }
         BackendFailure failure = classifyConnectFailure(cause);
-        backend.reportFailure(failure == BackendFailure.REFUSED ? "connection refused"
-                : failure == BackendFailure.CONNECT_TIMEOUT ? "connect timed out" : String.valueOf(describe(cause)));
+        backend.reportFailure(
+                failure == BackendFailure.REFUSED
+                        ? "connection refused"
+                        : failure == BackendFailure.CONNECT_TIMEOUT
+                                ? "connect timed out"
+                                : String.valueOf(describe(cause)));
         Backend next = route.after(backend, attempts);
         if (next != null && next != backend) {
             // Nothing was sent yet, so any request may go to another backend (RFC 9110 §9.2.2 does not apply).
@@ -251,7 +278,8 @@ final class Exchange implements BackendConnector.Callback {
         if (content.content().isReadable()) {
             requestBodyStarted = true;
         }
-        backendChannel.writeAndFlush(content.touch("client → backend"))
+        backendChannel
+                .writeAndFlush(content.touch("client → backend"))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (last) {
             requestComplete = true;
@@ -303,7 +331,9 @@ final class Exchange implements BackendConnector.Callback {
         cancelResponseTimer();
         log.firstByte();
         if (res.decoderResult().isFailure()) {
-            fail(BackendFailure.BAD_RESPONSE, String.valueOf(res.decoderResult().cause().getMessage()));
+            fail(
+                    BackendFailure.BAD_RESPONSE,
+                    String.valueOf(res.decoderResult().cause().getMessage()));
             return;
         }
         int code = res.status().code();
@@ -464,12 +494,21 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void armResponseTimer() {
-        responseTimer = clientCtx.channel().eventLoop().schedule(() -> {
-            if (!finished && !responseStarted && !informational && !switching) {
-                fail(BackendFailure.RESPONSE_TIMEOUT, "no response within "
-                        + dev.loopgate.config.Durations.format(java.time.Duration.ofNanos(responseTimeoutNanos)));
-            }
-        }, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        responseTimer = clientCtx
+                .channel()
+                .eventLoop()
+                .schedule(
+                        () -> {
+                            if (!finished && !responseStarted && !informational && !switching) {
+                                fail(
+                                        BackendFailure.RESPONSE_TIMEOUT,
+                                        "no response within "
+                                                + dev.loopgate.config.Durations.format(
+                                                        java.time.Duration.ofNanos(responseTimeoutNanos)));
+                            }
+                        },
+                        responseTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     private void cancelResponseTimer() {
@@ -501,7 +540,11 @@ final class Exchange implements BackendConnector.Callback {
         Problem problem = failure.describe(backend, detail);
         boolean keepAlive = clientKeepAlive && requestComplete;
         if (failure == BackendFailure.REFUSED) {
-            AddressFamilyProbe.explain(backend, clientCtx.channel().eventLoop(), gateway.connector(), problem,
+            AddressFamilyProbe.explain(
+                    backend,
+                    clientCtx.channel().eventLoop(),
+                    gateway.connector(),
+                    problem,
                     p -> client.respondProblem(this, p, keepAlive));
         } else {
             client.respondProblem(this, problem, keepAlive);
@@ -510,8 +553,12 @@ final class Exchange implements BackendConnector.Callback {
 
     private void rejectBrokenRequestBody(String why) {
         if (endForLocalAnswer()) {
-            client.respondProblem(this, Problem.of(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
-                    "malformed request body: " + why), false);
+            client.respondProblem(
+                    this,
+                    Problem.of(
+                            io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
+                            "malformed request body: " + why),
+                    false);
         }
     }
 

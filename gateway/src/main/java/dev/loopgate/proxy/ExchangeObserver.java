@@ -2,7 +2,7 @@ package dev.loopgate.proxy;
 
 /** Told of every finished exchange (metrics, the inspector). Called on the event loop: quick, never blocking. */
 public interface ExchangeObserver {
-    ExchangeObserver NONE = record -> { };
+    ExchangeObserver NONE = record -> {};
 
     void completed(ExchangeRecord record);
 

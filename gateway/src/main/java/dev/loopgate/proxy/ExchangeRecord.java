@@ -13,7 +13,20 @@ import java.util.Map;
  * @param requestHeaders the headers as the client sent them; empty when not captured
  * @param responseHeaders the headers as the client received them; empty when not captured
  */
-public record ExchangeRecord(long startMillis, String client, String method, String host, String path, String service,
-        String backend, int status, long durationNanos, long connectNanos, long firstByteNanos, long bytesIn,
-        long bytesOut, boolean aborted, List<Map.Entry<String, String>> requestHeaders,
+public record ExchangeRecord(
+        long startMillis,
+        String client,
+        String method,
+        String host,
+        String path,
+        String service,
+        String backend,
+        int status,
+        long durationNanos,
+        long connectNanos,
+        long firstByteNanos,
+        long bytesIn,
+        long bytesOut,
+        boolean aborted,
+        List<Map.Entry<String, String>> requestHeaders,
         List<Map.Entry<String, String>> responseHeaders) {}

@@ -14,7 +14,11 @@ final class GatewayContext {
     private volatile boolean draining;
     private volatile int port;
 
-    GatewayContext(Routes routes, BackendConnector connector, AdminRequests admin, ChannelGroup clients,
+    GatewayContext(
+            Routes routes,
+            BackendConnector connector,
+            AdminRequests admin,
+            ChannelGroup clients,
             ExchangeObserver observer) {
         this.observer = observer;
         this.routes = routes;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     /** The port a default (port 80) start falls back to when the OS refuses port 80 for lack of privilege. */
     public static final int FALLBACK_PORT = 8080;
+
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
     private final EventLoopGroup group;
@@ -35,7 +36,11 @@ public final class GatewayServer implements AutoCloseable {
     private final String fallbackNote;
     private final io.netty.channel.EventLoop healthLoop;
 
-    private GatewayServer(EventLoopGroup group, Channel serverChannel, GatewayContext gateway, Transport transport,
+    private GatewayServer(
+            EventLoopGroup group,
+            Channel serverChannel,
+            GatewayContext gateway,
+            Transport transport,
             String fallbackNote) {
         this.group = group;
         this.serverChannel = serverChannel;
@@ -54,14 +59,20 @@ public final class GatewayServer implements AutoCloseable {
         return start(routes, listen, mayFallBack, admin, ExchangeObserver.NONE);
     }
 
-    public static GatewayServer start(Routes routes, ListenAddress listen, boolean mayFallBack, AdminRequests admin,
-            ExchangeObserver observer) throws StartException {
+    public static GatewayServer start(
+            Routes routes, ListenAddress listen, boolean mayFallBack, AdminRequests admin, ExchangeObserver observer)
+            throws StartException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors(), "loopgate");
         ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-        GatewayContext gateway = new GatewayContext(routes,
-                new BackendConnector(transport, () -> routes.current().config().timeouts().backendIdle().toNanos()),
-                admin, clients, observer);
+        GatewayContext gateway = new GatewayContext(
+                routes,
+                new BackendConnector(
+                        transport,
+                        () -> routes.current().config().timeouts().backendIdle().toNanos()),
+                admin,
+                clients,
+                observer);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -92,7 +103,8 @@ public final class GatewayServer implements AutoCloseable {
             }
             gateway.port(((InetSocketAddress) ch.localAddress()).getPort());
             if (!listen.isLoopback()) {
-                log.warn("listening on {}: other machines on your network can reach every dev server routed here",
+                log.warn(
+                        "listening on {}: other machines on your network can reach every dev server routed here",
                         listen);
             }
             log.debug("transport {}", transport.name());
@@ -134,12 +146,16 @@ public final class GatewayServer implements AutoCloseable {
 
     private static StartException explain(ListenAddress listen, IOException e) {
         if (isInUse(e)) {
-            return new StartException("cannot listen on " + listen + ": the port is already in use by "
-                    + PortOwner.describe(listen.port()) + ". Stop it, or start loopgate with --port N.", e);
+            return new StartException(
+                    "cannot listen on " + listen + ": the port is already in use by "
+                            + PortOwner.describe(listen.port()) + ". Stop it, or start loopgate with --port N.",
+                    e);
         }
         if (isPermissionDenied(e)) {
-            return new StartException("cannot listen on " + listen + ": permission denied. Ports below 1024 need"
-                    + " privileges: use --port 8080, or sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80", e);
+            return new StartException(
+                    "cannot listen on " + listen + ": permission denied. Ports below 1024 need"
+                            + " privileges: use --port 8080, or sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80",
+                    e);
         }
         return new StartException("cannot listen on " + listen + ": " + e.getMessage(), e);
     }

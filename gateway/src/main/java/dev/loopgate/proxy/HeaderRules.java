@@ -18,9 +18,15 @@ import java.util.Locale;
 final class HeaderRules {
     static final String PSEUDONYM = "loopgate";
 
-    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
-            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE,
+    private static final List<CharSequence> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.PROXY_AUTHENTICATE,
             HttpHeaderNames.PROXY_AUTHORIZATION);
 
     private HeaderRules() {}
@@ -141,7 +147,12 @@ final class HeaderRules {
     }
 
     /** What the forwarding headers say about one request. */
-    record Forwarding(InetSocketAddress client, boolean trusted, String originalHost, int gatewayPort, String target,
+    record Forwarding(
+            InetSocketAddress client,
+            boolean trusted,
+            String originalHost,
+            int gatewayPort,
+            String target,
             String absoluteFormAuthority) {
         static boolean isTrusted(InetSocketAddress client, List<Cidr> trustedProxies) {
             for (Cidr c : trustedProxies) {

@@ -38,19 +38,32 @@ final class HealthProber implements Prober {
     public void probe(BackendUrl url, String path, String hostHeader, Duration timeout, Consumer<Result> done) {
         long start = System.nanoTime();
         List<InetSocketAddress> addresses = BackendConnector.addresses(url, false);
-        connect(addresses, 0, timeout, null, ch -> {
-            if (path == null || path.isEmpty()) {
-                ch.close();
-                done.accept(new Result(true, null, micros(start)));
-            } else {
-                httpCheck(ch, path, hostHeader, timeout, start, done);
-            }
-        }, error -> done.accept(new Result(false, error, micros(start))));
+        connect(
+                addresses,
+                0,
+                timeout,
+                null,
+                ch -> {
+                    if (path == null || path.isEmpty()) {
+                        ch.close();
+                        done.accept(new Result(true, null, micros(start)));
+                    } else {
+                        httpCheck(ch, path, hostHeader, timeout, start, done);
+                    }
+                },
+                error -> done.accept(new Result(false, error, micros(start))));
     }
 
-    private void connect(List<InetSocketAddress> addresses, int i, Duration timeout, String earlier,
-            Consumer<Channel> connected, Consumer<String> failed) {
-        new Bootstrap().group(loop).channel(transport.socketChannel())
+    private void connect(
+            List<InetSocketAddress> addresses,
+            int i,
+            Duration timeout,
+            String earlier,
+            Consumer<Channel> connected,
+            Consumer<String> failed) {
+        new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInboundHandlerAdapter())
@@ -77,8 +90,8 @@ final class HealthProber implements Prober {
         return String.valueOf(cause.getMessage());
     }
 
-    private static void httpCheck(Channel ch, String path, String host, Duration timeout, long start,
-            Consumer<Result> done) {
+    private static void httpCheck(
+            Channel ch, String path, String host, Duration timeout, long start, Consumer<Result> done) {
         boolean[] reported = {false};
         Consumer<Result> once = r -> {
             if (!reported[0]) {
@@ -87,9 +100,14 @@ final class HealthProber implements Prober {
                 done.accept(r);
             }
         };
-        var timer = ch.eventLoop().schedule(() -> once.accept(new Result(false,
-                "no answer to GET " + path + " within " + Durations.format(timeout), micros(start))),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        var timer = ch.eventLoop()
+                .schedule(
+                        () -> once.accept(new Result(
+                                false,
+                                "no answer to GET " + path + " within " + Durations.format(timeout),
+                                micros(start))),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             private final StringBuilder line = new StringBuilder();
 
@@ -136,7 +154,8 @@ final class HealthProber implements Prober {
             return new Result(false, "GET " + path + " did not get an HTTP answer", micros(start));
         }
         int code = Integer.parseInt(parts[1]);
-        return code >= 200 && code < 400 ? new Result(true, null, micros(start))
+        return code >= 200 && code < 400
+                ? new Result(true, null, micros(start))
                 : new Result(false, "GET " + path + " answered " + code, micros(start));
     }
 

@@ -11,11 +11,26 @@ import java.util.Map;
  * @param suggestion a close served name ("did you mean"), or {@code null}
  * @param liveReload a server-sent-events URL whose {@code up} event makes the HTML page reload itself, or {@code null}
  */
-record Problem(HttpResponseStatus status, String title, String detail, String fix, String service, String backend,
-        Map<String, List<String>> urls, String suggestion, String liveReload) {
+record Problem(
+        HttpResponseStatus status,
+        String title,
+        String detail,
+        String fix,
+        String service,
+        String backend,
+        Map<String, List<String>> urls,
+        String suggestion,
+        String liveReload) {
 
-    Problem(HttpResponseStatus status, String title, String detail, String fix, String service, String backend,
-            Map<String, List<String>> urls, String suggestion) {
+    Problem(
+            HttpResponseStatus status,
+            String title,
+            String detail,
+            String fix,
+            String service,
+            String backend,
+            Map<String, List<String>> urls,
+            String suggestion) {
         this(status, title, detail, fix, service, backend, urls, suggestion, null);
     }
 

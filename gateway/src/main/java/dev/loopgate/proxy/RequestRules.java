@@ -32,12 +32,14 @@ final class RequestRules {
         }
         HttpVersion v = req.protocolVersion();
         if (v.majorVersion() != 1 || v.minorVersion() > 1) {
-            return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-                    "HTTP/" + v.majorVersion() + "." + v.minorVersion() + " is not supported on this port; use HTTP/1.1");
+            return new Rejection(
+                    HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "HTTP/" + v.majorVersion() + "." + v.minorVersion()
+                            + " is not supported on this port; use HTTP/1.1");
         }
         if (HttpMethod.CONNECT.equals(req.method())) {
-            return new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "CONNECT is not supported: loopgate is not an open proxy");
+            return new Rejection(
+                    HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not supported: loopgate is not an open proxy");
         }
         Rejection host = checkHost(req);
         if (host != null) {
@@ -48,12 +50,15 @@ final class RequestRules {
             return te;
         }
         if (RequestTarget.parse(req.uri()) == null && !isAsteriskOptions(req)) {
-            return new Rejection(HttpResponseStatus.BAD_REQUEST,
+            return new Rejection(
+                    HttpResponseStatus.BAD_REQUEST,
                     "the request target must be a path such as /index.html or an http:// URL");
         }
         if (countOwnHops(req) >= MAX_HOPS) {
-            return new Rejection(LOOP_DETECTED, "this request has passed loopgate " + MAX_HOPS
-                    + " times: a backend URL probably points back at the gateway");
+            return new Rejection(
+                    LOOP_DETECTED,
+                    "this request has passed loopgate " + MAX_HOPS
+                            + " times: a backend URL probably points back at the gateway");
         }
         return null;
     }
@@ -67,7 +72,8 @@ final class RequestRules {
             return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "the request line is too long");
         }
         if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+            return new Rejection(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                     "the request headers are too large (many cookies for localhost? clear some, or raise limits.headers)");
         }
         String detail = cause == null || cause.getMessage() == null ? "malformed request" : cause.getMessage();
@@ -105,7 +111,8 @@ final class RequestRules {
                 }
             }
         }
-        return new Rejection(HttpResponseStatus.NOT_IMPLEMENTED,
+        return new Rejection(
+                HttpResponseStatus.NOT_IMPLEMENTED,
                 "Transfer-Encoding " + values + " is not supported; send chunked alone");
     }
 

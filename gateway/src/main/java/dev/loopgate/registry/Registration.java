@@ -12,8 +12,16 @@ import java.util.List;
  * @param ttl how long a registration lives unless renewed; {@code null} for one that lives until deregistered
  * @param expiresAt when it expires; {@code null} with no ttl
  */
-public record Registration(String service, String id, BackendUrl url, List<String> hosts, List<String> paths,
-        boolean stripPrefix, HealthConfig health, Duration ttl, Instant expiresAt) {
+public record Registration(
+        String service,
+        String id,
+        BackendUrl url,
+        List<String> hosts,
+        List<String> paths,
+        boolean stripPrefix,
+        HealthConfig health,
+        Duration ttl,
+        Instant expiresAt) {
 
     public Registration {
         hosts = List.copyOf(hosts);
@@ -25,7 +33,7 @@ public record Registration(String service, String id, BackendUrl url, List<Strin
     }
 
     Registration renewed(Instant now) {
-        return new Registration(service, id, url, hosts, paths, stripPrefix, health, ttl,
-                ttl == null ? null : now.plus(ttl));
+        return new Registration(
+                service, id, url, hosts, paths, stripPrefix, health, ttl, ttl == null ? null : now.plus(ttl));
     }
 }

@@ -66,8 +66,11 @@ public final class RegistrationStore {
             } catch (IOException moveFailed) {
                 log.warn("cannot move {} aside: {}", file, moveFailed.getMessage());
             }
-            log.warn("{} is not a valid registrations file ({}); moved it to {} and started without API registrations",
-                    file, e.getMessage(), aside);
+            log.warn(
+                    "{} is not a valid registrations file ({}); moved it to {} and started without API registrations",
+                    file,
+                    e.getMessage(),
+                    aside);
             return List.of();
         }
     }
@@ -79,8 +82,8 @@ public final class RegistrationStore {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
         }
@@ -114,13 +117,21 @@ public final class RegistrationStore {
         List<String> paths = new ArrayList<>();
         n.required("paths").forEach(p -> paths.add(p.asText()));
         JsonNode h = n.required("health");
-        HealthConfig health = new HealthConfig(h.required("path").asText(),
-                Durations.parse(h.required("interval").asText()), Durations.parse(h.required("timeout").asText()),
+        HealthConfig health = new HealthConfig(
+                h.required("path").asText(),
+                Durations.parse(h.required("interval").asText()),
+                Durations.parse(h.required("timeout").asText()),
                 h.path("healthy_threshold").asInt(HealthConfig.DEFAULT.healthyThreshold()),
                 h.path("unhealthy_threshold").asInt(HealthConfig.DEFAULT.unhealthyThreshold()));
-        return new Registration(n.required("service").asText(), n.required("id").asText(),
-                BackendUrl.parse(n.required("url").asText()), hosts, paths, n.required("strip_prefix").asBoolean(),
-                health, n.has("ttl") ? Durations.parse(n.get("ttl").asText()) : null,
+        return new Registration(
+                n.required("service").asText(),
+                n.required("id").asText(),
+                BackendUrl.parse(n.required("url").asText()),
+                hosts,
+                paths,
+                n.required("strip_prefix").asBoolean(),
+                health,
+                n.has("ttl") ? Durations.parse(n.get("ttl").asText()) : null,
                 n.has("expires_at") ? Instant.parse(n.get("expires_at").asText()) : null);
     }
 }

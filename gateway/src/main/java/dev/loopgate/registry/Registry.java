@@ -45,8 +45,13 @@ public final class Registry {
      * @param backendGone told the {@code host:port} of a backend that no longer serves any route, so its idle
      *     pooled connections can be closed
      */
-    public Registry(Routes routes, GatewayConfig file, RegistrationStore store, Clock clock,
-            Consumer<String> backendGone, HealthStates health) {
+    public Registry(
+            Routes routes,
+            GatewayConfig file,
+            RegistrationStore store,
+            Clock clock,
+            Consumer<String> backendGone,
+            HealthStates health) {
         this.health = health;
         this.routes = routes;
         this.file = file;
@@ -60,7 +65,10 @@ public final class Registry {
     }
 
     /** The outcome of a PUT: created, or renewed (the same id again). */
-    public enum Outcome { CREATED, RENEWED }
+    public enum Outcome {
+        CREATED,
+        RENEWED
+    }
 
     public synchronized void fileChanged(GatewayConfig next) {
         file = next;
@@ -69,8 +77,11 @@ public final class Registry {
 
     public synchronized Outcome register(Registration r) throws RegistryException {
         if (file.services().containsKey(r.service())) {
-            throw new RegistryException(409, "service", "service '" + r.service() + "' is declared in "
-                    + file.source() + "; edit it there, or register under another name");
+            throw new RegistryException(
+                    409,
+                    "service",
+                    "service '" + r.service() + "' is declared in " + file.source()
+                            + "; edit it there, or register under another name");
         }
         Map<String, Registration> existing = api.get(r.service());
         if (existing != null && !existing.isEmpty()) {
@@ -92,15 +103,20 @@ public final class Registry {
     private static void requireSame(String field, Object current, Object requested, String service)
             throws RegistryException {
         if (!Objects.equals(current, requested)) {
-            throw new RegistryException(409, field, "service '" + service + "' is registered with " + field + " "
-                    + current + "; register with the same " + field + " or remove the service first");
+            throw new RegistryException(
+                    409,
+                    field,
+                    "service '" + service + "' is registered with " + field + " " + current
+                            + "; register with the same " + field + " or remove the service first");
         }
     }
 
     /** Who already routes a (host, path) of {@code r}, as a message; {@code null} when nobody does. */
     private String claimOwner(Registration r) {
         Map<String, String> claims = new HashMap<>();
-        file.services().values().forEach(s -> claim(claims, s.hosts(), s.paths(), s.name() + "' (from " + file.source() + ")"));
+        file.services()
+                .values()
+                .forEach(s -> claim(claims, s.hosts(), s.paths(), s.name() + "' (from " + file.source() + ")"));
         api.forEach((service, regs) -> {
             if (!service.equals(r.service()) && !regs.isEmpty()) {
                 Registration first = regs.values().iterator().next();
@@ -189,7 +205,9 @@ public final class Registry {
         try {
             store.save(registrations());
         } catch (IOException e) {
-            log.warn("cannot save API registrations to {}: {}; they will not survive a restart", store.file(),
+            log.warn(
+                    "cannot save API registrations to {}: {}; they will not survive a restart",
+                    store.file(),
                     e.getMessage());
         }
     }
@@ -237,9 +255,19 @@ public final class Registry {
 
     private static ServiceEntry toEntry(String service, Collection<Registration> regs) {
         Registration first = regs.iterator().next();
-        ServiceConfig config = new ServiceConfig(service, first.hosts(), first.paths(), first.stripPrefix(),
-                regs.stream().map(Registration::url).toList(), first.health(), null);
-        return new ServiceEntry(config, "api",
-                regs.stream().map(r -> new BackendEntry(r.id(), r.url(), "api", r.expiresAt())).toList());
+        ServiceConfig config = new ServiceConfig(
+                service,
+                first.hosts(),
+                first.paths(),
+                first.stripPrefix(),
+                regs.stream().map(Registration::url).toList(),
+                first.health(),
+                null);
+        return new ServiceEntry(
+                config,
+                "api",
+                regs.stream()
+                        .map(r -> new BackendEntry(r.id(), r.url(), "api", r.expiresAt()))
+                        .toList());
     }
 }

@@ -49,14 +49,22 @@ public final class DnsResponder implements AutoCloseable {
     public static DnsResponder start(ListenAddress listen, Routes routes) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+            Channel ch = new Bootstrap()
+                    .group(group)
+                    .channel(NioDatagramChannel.class)
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
-                                    new Answerer(routes));
+                            ch.pipeline()
+                                    .addLast(
+                                            new DatagramDnsQueryDecoder(),
+                                            new DatagramDnsResponseEncoder(),
+                                            new Answerer(routes));
                         }
-                    }).bind(listen.toSocketAddress()).sync().channel();
+                    })
+                    .bind(listen.toSocketAddress())
+                    .sync()
+                    .channel();
             return new DnsResponder(group, ch);
         } catch (Exception e) {
             group.shutdownGracefully();
@@ -104,11 +112,13 @@ public final class DnsResponder implements AutoCloseable {
                 return;
             }
             if (question.type() == DnsRecordType.A) {
-                response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(name, DnsRecordType.A, TTL_SECONDS,
-                        Unpooled.wrappedBuffer(V4)));
+                response.addRecord(
+                        DnsSection.ANSWER,
+                        new DefaultDnsRawRecord(name, DnsRecordType.A, TTL_SECONDS, Unpooled.wrappedBuffer(V4)));
             } else if (question.type() == DnsRecordType.AAAA) {
-                response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(name, DnsRecordType.AAAA, TTL_SECONDS,
-                        Unpooled.wrappedBuffer(V6)));
+                response.addRecord(
+                        DnsSection.ANSWER,
+                        new DefaultDnsRawRecord(name, DnsRecordType.AAAA, TTL_SECONDS, Unpooled.wrappedBuffer(V6)));
             }
         }
 

@@ -89,15 +89,20 @@ public final class HostsFile {
         try {
             Files.writeString(tmp, after, StandardCharsets.UTF_8);
             try {
-                Files.setPosixFilePermissions(tmp, Files.exists(file) ? Files.getPosixFilePermissions(file)
-                        : PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        tmp,
+                        Files.exists(file)
+                                ? Files.getPosixFilePermissions(file)
+                                : PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: the default permissions will do
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AccessDeniedException e) {
-            throw new IOException("cannot write " + file + ": it needs root (run 'sudo loopgate hosts sync'), or choose"
-                    + " a file you own with --file", e);
+            throw new IOException(
+                    "cannot write " + file + ": it needs root (run 'sudo loopgate hosts sync'), or choose"
+                            + " a file you own with --file",
+                    e);
         }
         return true;
     }

@@ -16,7 +16,8 @@ public final class Backend {
     private final BackendHealth health;
     private volatile boolean preferIpv6;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger consecutive5xx = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger consecutive5xx =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public Backend(String service, String id, BackendUrl url, HealthStates states) {
         this.service = service;

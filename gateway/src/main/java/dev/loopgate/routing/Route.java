@@ -83,7 +83,9 @@ public final class Route {
         if (backends.isEmpty()) {
             return;
         }
-        backends.get(0).states().awaitUp(service.name(), backends.stream().map(Backend::id).toList(), loop, resume);
+        backends.get(0)
+                .states()
+                .awaitUp(service.name(), backends.stream().map(Backend::id).toList(), loop, resume);
     }
 
     /** Whether any backend has passed a health check, for "reload when it is back" pages. */

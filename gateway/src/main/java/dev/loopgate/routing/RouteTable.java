@@ -23,7 +23,10 @@ public final class RouteTable {
     private final List<Map.Entry<String, List<Route>>> wildcards;
     private final Map<String, ServiceEntry> services;
 
-    private RouteTable(GatewayConfig config, Map<String, ServiceEntry> services, Map<String, List<Route>> exact,
+    private RouteTable(
+            GatewayConfig config,
+            Map<String, ServiceEntry> services,
+            Map<String, List<Route>> exact,
             List<Map.Entry<String, List<Route>>> wildcards) {
         this.config = config;
         this.exact = exact;
@@ -33,7 +36,9 @@ public final class RouteTable {
 
     /** The routes of a config file alone, with fresh health states (for tests and tools). */
     public static RouteTable build(GatewayConfig config) {
-        return build(config, config.services().values().stream().map(ServiceEntry::fromFile).toList(),
+        return build(
+                config,
+                config.services().values().stream().map(ServiceEntry::fromFile).toList(),
                 new HealthStates(java.time.Clock.systemUTC()));
     }
 
@@ -41,8 +46,8 @@ public final class RouteTable {
      * The routes of the given services (from every source), with the gateway settings of {@code config}; each
      * backend's health comes from {@code health}, so it survives the rebuild.
      */
-    public static RouteTable build(GatewayConfig config, java.util.Collection<ServiceEntry> entries,
-            HealthStates health) {
+    public static RouteTable build(
+            GatewayConfig config, java.util.Collection<ServiceEntry> entries, HealthStates health) {
         Map<String, List<Route>> exact = new HashMap<>();
         Map<String, List<Route>> wild = new HashMap<>();
         Map<String, ServiceEntry> services = new LinkedHashMap<>();
@@ -61,13 +66,16 @@ public final class RouteTable {
                 }
             }
         }
-        Comparator<Route> longestPrefixFirst = Comparator.comparingInt((Route r) -> r.pathPrefix().length()).reversed();
+        Comparator<Route> longestPrefixFirst =
+                Comparator.comparingInt((Route r) -> r.pathPrefix().length()).reversed();
         exact.values().forEach(l -> l.sort(longestPrefixFirst));
         wild.values().forEach(l -> l.sort(longestPrefixFirst));
         List<Map.Entry<String, List<Route>>> wildcards = new ArrayList<>(wild.entrySet());
-        wildcards.sort(Comparator.comparingInt((Map.Entry<String, List<Route>> e) -> e.getKey().length()).reversed());
-        return new RouteTable(config, java.util.Collections.unmodifiableMap(services), Map.copyOf(exact),
-                List.copyOf(wildcards));
+        wildcards.sort(Comparator.comparingInt(
+                        (Map.Entry<String, List<Route>> e) -> e.getKey().length())
+                .reversed());
+        return new RouteTable(
+                config, java.util.Collections.unmodifiableMap(services), Map.copyOf(exact), List.copyOf(wildcards));
     }
 
     public GatewayConfig config() {

@@ -11,8 +11,12 @@ public record ServiceEntry(ServiceConfig config, String source, List<BackendEntr
 
     /** A service declared in the config file: its backends are identified by {@code host:port}. */
     public static ServiceEntry fromFile(ServiceConfig config) {
-        return new ServiceEntry(config, "file",
-                config.backends().stream().map(u -> new BackendEntry(u.id(), u, "file", null)).toList());
+        return new ServiceEntry(
+                config,
+                "file",
+                config.backends().stream()
+                        .map(u -> new BackendEntry(u.id(), u, "file", null))
+                        .toList());
     }
 
     public String name() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.Json;
 import dev.loopgate.testing.GatewayFixture;
 import dev.loopgate.testing.TestBackend;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +21,8 @@ class InspectorApiTest {
         backend = TestBackend.http((ctx, req) -> {
             var res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
                     io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                    req.uri().equals("/fail") ? io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR
+                    req.uri().equals("/fail")
+                            ? io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR
                             : io.netty.handler.codec.http.HttpResponseStatus.OK);
             res.headers().set("Content-Length", 0).set("Set-Cookie", "session=secret-value; HttpOnly");
             ctx.writeAndFlush(res);
@@ -56,32 +56,52 @@ class InspectorApiTest {
         assertThat(page.path("service").asText()).isEqualTo("web");
         assertThat(page.path("backend").asText()).isEqualTo("127.0.0.1:" + backend.port());
         assertThat(page.path("connect_ms").asDouble()).isGreaterThan(0);
-        assertThat(page.path("ttfb_ms").asDouble()).isGreaterThanOrEqualTo(page.path("connect_ms").asDouble());
-        assertThat(page.path("duration_ms").asDouble()).isGreaterThanOrEqualTo(page.path("ttfb_ms").asDouble());
+        assertThat(page.path("ttfb_ms").asDouble())
+                .isGreaterThanOrEqualTo(page.path("connect_ms").asDouble());
+        assertThat(page.path("duration_ms").asDouble())
+                .isGreaterThanOrEqualTo(page.path("ttfb_ms").asDouble());
 
-        String detail = gateway.get("loopgate.localhost", "/api/v1/requests/" + page.path("id").asLong()).body();
-        assertThat(detail).contains("[\"Authorization\",\"Bearer [redacted]\"]")
+        String detail = gateway.get(
+                        "loopgate.localhost",
+                        "/api/v1/requests/" + page.path("id").asLong())
+                .body();
+        assertThat(detail)
+                .contains("[\"Authorization\",\"Bearer [redacted]\"]")
                 .contains("[\"Cookie\",\"a=[redacted]; theme=[redacted]\"]")
-                .contains("session=[redacted]").doesNotContain("top-secret").doesNotContain("secret-value")
+                .contains("session=[redacted]")
+                .doesNotContain("top-secret")
+                .doesNotContain("secret-value")
                 .doesNotContain("dark");
 
-        assertThat(getJson("/api/v1/requests?status=5xx").path("requests")).singleElement()
+        assertThat(getJson("/api/v1/requests?status=5xx").path("requests"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.path("path").asText()).isEqualTo("/fail"));
         assertThat(getJson("/api/v1/requests?service=none").path("requests")).hasSize(1);
-        assertThat(gateway.get("loopgate.localhost", "/api/v1/requests?status=bad").statusCode()).isEqualTo(400);
-        assertThat(gateway.get("loopgate.localhost", "/api/v1/requests/999999").statusCode()).isEqualTo(404);
+        assertThat(gateway.get("loopgate.localhost", "/api/v1/requests?status=bad")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(gateway.get("loopgate.localhost", "/api/v1/requests/999999").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void clearingNeedsTheToken() throws Exception {
         gateway.get("web.localhost", "/");
-        HttpResponse<String> anonymous = gateway.client().send(gateway.request("loopgate.localhost", "/api/v1/requests")
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = gateway.client()
+                .send(
+                        gateway.request("loopgate.localhost", "/api/v1/requests")
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(getJson("/api/v1/requests").path("requests")).hasSize(1);
-        HttpResponse<String> cleared = gateway.client().send(gateway.request("loopgate.localhost", "/api/v1/requests")
-                .DELETE().header("Authorization", "Bearer " + GatewayFixture.TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> cleared = gateway.client()
+                .send(
+                        gateway.request("loopgate.localhost", "/api/v1/requests")
+                                .DELETE()
+                                .header("Authorization", "Bearer " + GatewayFixture.TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(cleared.statusCode()).isEqualTo(204);
         assertThat(getJson("/api/v1/requests").path("requests")).isEmpty();
     }

@@ -37,8 +37,10 @@ class RegistrationApiTest {
     }
 
     private HttpResponse<String> put(String path, String json, String... headers) throws Exception {
-        HttpRequest.Builder b = gateway.request(ADMIN, path).PUT(HttpRequest.BodyPublishers.ofString(json))
-                .header("Authorization", "Bearer " + GatewayFixture.TOKEN).header("Content-Type", "application/json");
+        HttpRequest.Builder b = gateway.request(ADMIN, path)
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Authorization", "Bearer " + GatewayFixture.TOKEN)
+                .header("Content-Type", "application/json");
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -46,8 +48,13 @@ class RegistrationApiTest {
     }
 
     private HttpResponse<String> delete(String path) throws Exception {
-        return gateway.client().send(gateway.request(ADMIN, path).DELETE()
-                .header("Authorization", "Bearer " + GatewayFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.client()
+                .send(
+                        gateway.request(ADMIN, path)
+                                .DELETE()
+                                .header("Authorization", "Bearer " + GatewayFixture.TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private String url(TestBackend b) {
@@ -65,7 +72,10 @@ class RegistrationApiTest {
 
         assertThat(gateway.get("api.localhost", "/").body()).isEqualTo("one");
         String listing = gateway.get(ADMIN, "/api/v1/services").body();
-        assertThat(listing).contains("\"name\":\"api\"").contains("\"source\":\"api\"").contains("\"id\":\"a1\"")
+        assertThat(listing)
+                .contains("\"name\":\"api\"")
+                .contains("\"source\":\"api\"")
+                .contains("\"id\":\"a1\"")
                 .contains("\"urls\":[\"http://api.localhost:" + gateway.port() + "/\"]");
 
         assertThat(delete("/api/v1/services/api/backends/a1").statusCode()).isEqualTo(204);
@@ -75,8 +85,10 @@ class RegistrationApiTest {
 
     @Test
     void twoInstancesOfOneServiceBothReceiveTraffic() throws Exception {
-        assertThat(put("/api/v1/services/api/backends/i1", url(one)).statusCode()).isEqualTo(201);
-        assertThat(put("/api/v1/services/api/backends/i2", url(two)).statusCode()).isEqualTo(201);
+        assertThat(put("/api/v1/services/api/backends/i1", url(one)).statusCode())
+                .isEqualTo(201);
+        assertThat(put("/api/v1/services/api/backends/i2", url(two)).statusCode())
+                .isEqualTo(201);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             bodies.add(gateway.get("api.localhost", "/").body());
@@ -88,12 +100,15 @@ class RegistrationApiTest {
 
     @Test
     void hostsPathsAndStripPrefixAreRegistered() throws Exception {
-        TestBackend echo = TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
-                io.netty.handler.codec.http.HttpResponseStatus.OK, req.uri()));
+        TestBackend echo = TestBackend.http(
+                (ctx, req) -> TestBackend.send(ctx, req, io.netty.handler.codec.http.HttpResponseStatus.OK, req.uri()));
         try {
-            assertThat(put("/api/v1/services/docs/backends/d", "{\"url\": \"http://127.0.0.1:" + echo.port()
-                    + "\", \"hosts\": [\"web.localhost\"], \"paths\": [\"/docs\"], \"strip_prefix\": true,"
-                    + " \"ttl\": \"30s\", \"health\": {\"path\": \"/health\", \"interval\": \"1s\"}}").statusCode())
+            assertThat(put(
+                                    "/api/v1/services/docs/backends/d",
+                                    "{\"url\": \"http://127.0.0.1:" + echo.port()
+                                            + "\", \"hosts\": [\"web.localhost\"], \"paths\": [\"/docs\"], \"strip_prefix\": true,"
+                                            + " \"ttl\": \"30s\", \"health\": {\"path\": \"/health\", \"interval\": \"1s\"}}")
+                            .statusCode())
                     .isEqualTo(201);
             assertThat(gateway.get("web.localhost", "/docs/intro").body()).isEqualTo("/intro");
             assertThat(gateway.get("web.localhost", "/other").body()).isEqualTo("one");
@@ -109,18 +124,23 @@ class RegistrationApiTest {
         assertThat(fileName.statusCode()).isEqualTo(409);
         assertThat(fileName.body()).contains("declared in test.yaml").contains("\"field\":\"service\"");
 
-        HttpResponse<String> fileHost = put("/api/v1/services/site/backends/x",
+        HttpResponse<String> fileHost = put(
+                "/api/v1/services/site/backends/x",
                 "{\"url\": \"http://127.0.0.1:" + two.port() + "\", \"hosts\": [\"web.localhost\"]}");
         assertThat(fileHost.statusCode()).isEqualTo(409);
-        assertThat(fileHost.body()).contains("http://web.localhost/ is already routed to service 'web' (from test.yaml)");
+        assertThat(fileHost.body())
+                .contains("http://web.localhost/ is already routed to service 'web' (from test.yaml)");
 
-        assertThat(put("/api/v1/services/api/backends/a", url(one)).statusCode()).isEqualTo(201);
-        HttpResponse<String> apiHost = put("/api/v1/services/other/backends/b",
+        assertThat(put("/api/v1/services/api/backends/a", url(one)).statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> apiHost = put(
+                "/api/v1/services/other/backends/b",
                 "{\"url\": \"http://127.0.0.1:" + two.port() + "\", \"hosts\": [\"api.localhost\"]}");
         assertThat(apiHost.statusCode()).isEqualTo(409);
         assertThat(apiHost.body()).contains("service 'api' (registered through the API)");
 
-        HttpResponse<String> otherHosts = put("/api/v1/services/api/backends/c",
+        HttpResponse<String> otherHosts = put(
+                "/api/v1/services/api/backends/c",
                 "{\"url\": \"http://127.0.0.1:" + two.port() + "\", \"hosts\": [\"a2.localhost\"]}");
         assertThat(otherHosts.statusCode()).isEqualTo(409);
         assertThat(otherHosts.body()).contains("\"field\":\"hosts\"");
@@ -128,7 +148,10 @@ class RegistrationApiTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             not JSON                   | api | a | {url:                                        | 400 |
             no url                     | api | a | {}                                           | 400 | url
             ftp url                    | api | a | {"url": "ftp://127.0.0.1:21"}                | 400 | url
@@ -144,8 +167,8 @@ class RegistrationApiTest {
             bad service name           | Bad_Name | a | {"url": "http://127.0.0.1:1"}            | 400 | service
             bad id                     | api | a%20b | {"url": "http://127.0.0.1:1"}            | 400 | id
             """)
-    void badRegistrationsAreRefusedWithTheFieldAtFaultAndChangeNothing(String name, String service, String id,
-            String body, int status, String field) throws Exception {
+    void badRegistrationsAreRefusedWithTheFieldAtFaultAndChangeNothing(
+            String name, String service, String id, String body, int status, String field) throws Exception {
         HttpResponse<String> res = put("/api/v1/services/" + service + "/backends/" + id, body);
         assertThat(res.statusCode()).as(name).isEqualTo(status);
         assertThat(res.headers().firstValue("content-type")).contains("application/json");
@@ -158,34 +181,50 @@ class RegistrationApiTest {
 
     @Test
     void changesNeedTheTokenAndForeignPagesGetNothing() throws Exception {
-        HttpResponse<String> noToken = gateway.client().send(gateway.request(ADMIN, "/api/v1/services/api/backends/a")
-                .PUT(HttpRequest.BodyPublishers.ofString(url(one))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noToken = gateway.client()
+                .send(
+                        gateway.request(ADMIN, "/api/v1/services/api/backends/a")
+                                .PUT(HttpRequest.BodyPublishers.ofString(url(one)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(noToken.statusCode()).isEqualTo(401);
         assertThat(noToken.body()).contains("\"field\":\"Authorization\"");
         assertThat(noToken.headers().firstValue("www-authenticate")).contains("Bearer");
 
-        HttpResponse<String> wrongToken = gateway.client().send(gateway.request(ADMIN, "/api/v1/services/api/backends/a")
-                .PUT(HttpRequest.BodyPublishers.ofString(url(one))).header("Authorization", "Bearer nope").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongToken = gateway.client()
+                .send(
+                        gateway.request(ADMIN, "/api/v1/services/api/backends/a")
+                                .PUT(HttpRequest.BodyPublishers.ofString(url(one)))
+                                .header("Authorization", "Bearer nope")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(wrongToken.statusCode()).isEqualTo(401);
 
-        HttpResponse<String> foreign = put("/api/v1/services/api/backends/a", url(one), "Origin", "http://evil.example");
+        HttpResponse<String> foreign =
+                put("/api/v1/services/api/backends/a", url(one), "Origin", "http://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
 
-        HttpResponse<String> rebinding = gateway.client().send(gateway.request("evil.example", "/api/v1/services/api/backends/a")
-                .PUT(HttpRequest.BodyPublishers.ofString(url(one)))
-                .header("Authorization", "Bearer " + GatewayFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> rebinding = gateway.client()
+                .send(
+                        gateway.request("evil.example", "/api/v1/services/api/backends/a")
+                                .PUT(HttpRequest.BodyPublishers.ofString(url(one)))
+                                .header("Authorization", "Bearer " + GatewayFixture.TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(rebinding.statusCode()).isEqualTo(403);
 
-        HttpResponse<String> huge = put("/api/v1/services/api/backends/a",
+        HttpResponse<String> huge = put(
+                "/api/v1/services/api/backends/a",
                 "{\"url\": \"http://127.0.0.1:1\", \"hosts\": [\"" + "a".repeat(70_000) + "\"]}");
         assertThat(huge.statusCode()).isEqualTo(413);
 
         assertThat(gateway.registry().registrations()).isEmpty();
-        HttpResponse<String> localPage = put("/api/v1/services/api/backends/a", url(one), "Origin",
-                "http://loopgate.localhost:" + gateway.port());
-        assertThat(localPage.statusCode()).as("the dashboard's own origin may change things").isEqualTo(201);
+        HttpResponse<String> localPage = put(
+                "/api/v1/services/api/backends/a", url(one), "Origin", "http://loopgate.localhost:" + gateway.port());
+        assertThat(localPage.statusCode())
+                .as("the dashboard's own origin may change things")
+                .isEqualTo(201);
     }
 
     @Test
@@ -195,10 +234,12 @@ class RegistrationApiTest {
             int n = i;
             all.add(CompletableFuture.runAsync(() -> {
                 try {
-                    assertThat(put("/api/v1/services/svc" + (n % 5) + "/backends/b" + n, url(one)).statusCode())
+                    assertThat(put("/api/v1/services/svc" + (n % 5) + "/backends/b" + n, url(one))
+                                    .statusCode())
                             .isEqualTo(201);
                     if (n % 2 == 0) {
-                        assertThat(delete("/api/v1/services/svc" + (n % 5) + "/backends/b" + n).statusCode())
+                        assertThat(delete("/api/v1/services/svc" + (n % 5) + "/backends/b" + n)
+                                        .statusCode())
                                 .isEqualTo(204);
                     }
                 } catch (Exception e) {
@@ -207,7 +248,8 @@ class RegistrationApiTest {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
-        assertThat(gateway.registry().registrations()).hasSize(25)
+        assertThat(gateway.registry().registrations())
+                .hasSize(25)
                 .allMatch(r -> Integer.parseInt(r.id().substring(1)) % 2 == 1);
         for (int s = 0; s < 5; s++) {
             assertThat(gateway.get("svc" + s + ".localhost", "/").body()).isEqualTo("one");

@@ -18,7 +18,10 @@ public final class CliRunner {
         all[1] = "--state-dir";
         all[2] = stateDir.toString();
         System.arraycopy(args, 1, all, 3, args.length - 1);
-        int code = LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out)).execute(all);
+        int code = LoopgateCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(out))
+                .execute(all);
         return new Result(code, out.toString());
     }
 }

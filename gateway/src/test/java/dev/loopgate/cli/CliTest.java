@@ -20,6 +20,7 @@ import picocli.CommandLine;
 class CliTest {
     @TempDir
     Path dir;
+
     private TestBackend backend;
     private Gateway gateway;
 
@@ -30,8 +31,8 @@ class CliTest {
         backend = TestBackend.http(TestBackend.text("hi"));
         Path config = dir.resolve("loopgate.yaml");
         Files.writeString(config, "services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
-        gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")),
-                Duration.ofMillis(200)));
+        gateway = Gateway.start(
+                new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
     }
 
     @AfterEach
@@ -45,7 +46,8 @@ class CliTest {
     private Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        CommandLine cli =
+                LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, 1);
         all[1] = "--state-dir";
@@ -58,12 +60,15 @@ class CliTest {
     void registerLsAndUnregister() {
         Result reg = run("register", "api", "http://127.0.0.1:" + backend.port(), "--ttl", "30s", "--path", "/api");
         assertThat(reg.code()).as(reg.err()).isZero();
-        assertThat(reg.out()).startsWith("created api/127.0.0.1:" + backend.port() + " -> http://127.0.0.1:")
+        assertThat(reg.out())
+                .startsWith("created api/127.0.0.1:" + backend.port() + " -> http://127.0.0.1:")
                 .contains("(lease until 20");
 
         Result ls = run("ls");
         assertThat(ls.code()).isZero();
-        assertThat(ls.out()).startsWith("SERVICE").contains("web      http://web.localhost:" + gateway.port() + "/")
+        assertThat(ls.out())
+                .startsWith("SERVICE")
+                .contains("web      http://web.localhost:" + gateway.port() + "/")
                 .contains("api      http://api.localhost:" + gateway.port() + "/api")
                 .containsPattern(" api +(up|unknown) \\(lease until 20");
 
@@ -80,11 +85,14 @@ class CliTest {
     void gatewayErrorsAreOneLineNotAStackTrace() {
         Result conflict = run("register", "web", "http://127.0.0.1:1");
         assertThat(conflict.code()).isEqualTo(1);
-        assertThat(conflict.err()).startsWith("loopgate: 409 service 'web' is declared in ").endsWith("(field: service)\n")
+        assertThat(conflict.err())
+                .startsWith("loopgate: 409 service 'web' is declared in ")
+                .endsWith("(field: service)\n")
                 .doesNotContain("Exception");
         Result bad = run("register", "api", "http://10.1.2.3:80");
-        assertThat(bad.err()).isEqualTo("loopgate: 400 '10.1.2.3' is not a loopback address: loopgate forwards only to"
-                + " this machine (localhost, 127.0.0.1 or ::1) (field: url)\n");
+        assertThat(bad.err())
+                .isEqualTo("loopgate: 400 '10.1.2.3' is not a loopback address: loopgate forwards only to"
+                        + " this machine (localhost, 127.0.0.1 or ::1) (field: url)\n");
         Result missing = run("unregister", "nothing");
         assertThat(missing.err()).startsWith("loopgate: 404 service 'nothing' has no API backends");
     }
@@ -101,8 +109,14 @@ class CliTest {
     @Test
     void anExplicitGatewayAddressAndTokenWork() {
         StringWriter out = new StringWriter();
-        int code = LoopgateCommand.commandLine().setOut(new PrintWriter(out))
-                .execute("ls", "--gateway", "http://127.0.0.1:" + gateway.port(), "--state-dir", dir.resolve("none").toString());
+        int code = LoopgateCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .execute(
+                        "ls",
+                        "--gateway",
+                        "http://127.0.0.1:" + gateway.port(),
+                        "--state-dir",
+                        dir.resolve("none").toString());
         assertThat(code).isZero();
         assertThat(out.toString()).contains("web.localhost");
     }

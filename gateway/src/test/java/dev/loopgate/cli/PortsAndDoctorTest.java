@@ -28,7 +28,10 @@ class PortsAndDoctorTest {
 
     private Result run(String... args) {
         StringWriter out = new StringWriter();
-        int code = LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out)).execute(args);
+        int code = LoopgateCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(out))
+                .execute(args);
         return new Result(code, out.toString());
     }
 
@@ -43,7 +46,9 @@ class PortsAndDoctorTest {
     /** The socket on {@code port} whose address is one of {@code addresses}. */
     private static JsonNode socket(JsonNode sockets, String addresses, int port) {
         for (JsonNode s : sockets.path("sockets")) {
-            if (s.path("port").asInt() == port && List.of(addresses.split("\\|")).contains(s.path("address").asText())) {
+            if (s.path("port").asInt() == port
+                    && List.of(addresses.split("\\|"))
+                            .contains(s.path("address").asText())) {
                 return s;
             }
         }
@@ -92,17 +97,21 @@ class PortsAndDoctorTest {
         try (ServerSocket exposed = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"));
                 ServerSocket v6 = new ServerSocket(0, 50, InetAddress.getByName("::1"))) {
             Path config = dir.resolve("loopgate.yaml");
-            Files.writeString(config, """
+            Files.writeString(
+                    config,
+                    """
                     services:
                       open: http://127.0.0.1:%d
                       sixonly: http://127.0.0.1:%d
                       dead: http://127.0.0.1:%d
-                    """.formatted(exposed.getLocalPort(), v6.getLocalPort(), dead));
-            try (Gateway gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("s")),
-                    Duration.ofSeconds(1)))) {
+                    """
+                            .formatted(exposed.getLocalPort(), v6.getLocalPort(), dead));
+            try (Gateway gateway = Gateway.start(
+                    new Gateway.Options(config, null, 0, new StateDir(dir.resolve("s")), Duration.ofSeconds(1)))) {
                 Result r = run("doctor", "--state-dir", dir.resolve("s").toString());
                 assertThat(r.code()).as(r.out()).isEqualTo(1);
-                assertThat(r.out()).contains("ok    gateway: running at http://127.0.0.1:" + gateway.port())
+                assertThat(r.out())
+                        .contains("ok    gateway: running at http://127.0.0.1:" + gateway.port())
                         .contains("warn  backend open (127.0.0.1:" + exposed.getLocalPort() + "): java (pid "
                                 + ProcessHandle.current().pid() + ") listens on all interfaces")
                         .contains("FAIL  backend sixonly (127.0.0.1:" + v6.getLocalPort() + "): java (pid "
@@ -118,23 +127,29 @@ class PortsAndDoctorTest {
         try (TestBackend backend = TestBackend.http(TestBackend.text("ok"))) {
             Path config = dir.resolve("loopgate.yaml");
             Files.writeString(config, "services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
-            try (Gateway gateway = Gateway.start(new Gateway.Options(config, null, 0, new StateDir(dir.resolve("s")),
-                    Duration.ofSeconds(1)))) {
+            try (Gateway gateway = Gateway.start(
+                    new Gateway.Options(config, null, 0, new StateDir(dir.resolve("s")), Duration.ofSeconds(1)))) {
                 Result r = run("doctor", "--state-dir", dir.resolve("s").toString());
                 assertThat(r.code()).as(r.out()).isZero();
                 // The backend's OS-assigned port lies in the ephemeral range: a warning, not a failure.
                 assertThat(r.out()).doesNotContain("FAIL").contains("backend web (127.0.0.1:" + backend.port() + ")");
                 assertThat(r.out().lines().count()).isLessThanOrEqualTo(9);
 
-                Result json = run("doctor", "--json", "--state-dir", dir.resolve("s").toString());
-                assertThat(Json.mapper().readTree(json.out()).path("ok").asBoolean()).isTrue();
+                Result json =
+                        run("doctor", "--json", "--state-dir", dir.resolve("s").toString());
+                assertThat(Json.mapper().readTree(json.out()).path("ok").asBoolean())
+                        .isTrue();
             }
         }
     }
 
     @Test
     void doctorWithoutAGatewayFails() {
-        Result r = run("doctor", "--state-dir", dir.resolve("nothing").toString(), "--config",
+        Result r = run(
+                "doctor",
+                "--state-dir",
+                dir.resolve("nothing").toString(),
+                "--config",
                 dir.resolve("none.yaml").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL  gateway: no gateway is running");

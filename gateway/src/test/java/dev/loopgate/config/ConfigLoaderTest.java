@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,8 @@ class ConfigLoaderTest {
 
     @Test
     void shorthandUrlAndFullFormAreRead() throws Exception {
-        GatewayConfig c = parse("""
+        GatewayConfig c = parse(
+                """
                 listen: 127.0.0.1:8080
                 admin:
                   host: gate.localhost
@@ -68,7 +68,8 @@ class ConfigLoaderTest {
         assertThat(api.hosts()).containsExactly("api.localhost", "*.api.localhost");
         assertThat(api.paths()).containsExactly("/api", "/v2");
         assertThat(api.stripPrefix()).isTrue();
-        assertThat(api.backends()).extracting(BackendUrl::toString)
+        assertThat(api.backends())
+                .extracting(BackendUrl::toString)
                 .containsExactly("http://127.0.0.1:8081", "http://[::1]:8082");
         assertThat(api.health()).isEqualTo(new HealthConfig("/health", Duration.ofSeconds(3), Duration.ofMillis(500)));
         assertThat(api.responseTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -97,13 +98,16 @@ class ConfigLoaderTest {
     void unknownKeySuggestsTheClosestKnownKey() {
         assertThat(errorOf("services:\n  api:\n    backend: [http://127.0.0.1:1]\n"))
                 .contains("loopgate.yaml:3: services.api.backend: unknown key; did you mean 'backends'?");
-        assertThat(errorOf("listne: 127.0.0.1:80\n")).contains("loopgate.yaml:1: listne: unknown key; did you mean 'listen'?");
+        assertThat(errorOf("listne: 127.0.0.1:80\n"))
+                .contains("loopgate.yaml:1: listne: unknown key; did you mean 'listen'?");
         assertThat(errorOf("zzz: 1\n")).contains("unknown key; known keys: listen, admin, services");
     }
 
     @Test
     void everyProblemInAFileIsReportedAtOnce() {
-        ConfigException e = (ConfigException) catchThrown("""
+        ConfigException e = (ConfigException)
+                catchThrown(
+                        """
                 services:
                   web: 99999
                   api:
@@ -112,7 +116,8 @@ class ConfigLoaderTest {
                 timeouts:
                   connect: 5
                 """);
-        assertThat(e.problems()).extracting(ConfigException.Problem::path)
+        assertThat(e.problems())
+                .extracting(ConfigException.Problem::path)
                 .containsExactly("services.web", "services.api.backends[0]", "services.bad_name", "timeouts.connect");
         assertThat(e.problems()).extracting(ConfigException.Problem::line).containsExactly(2, 4, 5, 7);
         assertThat(e.getMessage()).contains("must start with http://").contains("write it with a unit, e.g. 250ms");
@@ -147,8 +152,7 @@ class ConfigLoaderTest {
                 .contains("services.web.paths[0]: 'api' must start with /");
         assertThat(errorOf("services:\n  web:\n    strip_prefix: maybe\n    port: 1\n"))
                 .contains("services.web.strip_prefix: must be true or false");
-        assertThat(errorOf("services:\n  web:\n    hosts: [a.localhost]\n"))
-                .contains("services.web: needs a backend");
+        assertThat(errorOf("services:\n  web:\n    hosts: [a.localhost]\n")).contains("services.web: needs a backend");
         assertThat(errorOf("services:\n  web:\n    port: 1\n    backends: [http://127.0.0.1:2]\n"))
                 .contains("use either port or backends, not both");
         assertThat(errorOf("services:\n  web: http://127.0.0.1\n")).contains("has no port");
@@ -159,7 +163,8 @@ class ConfigLoaderTest {
 
     @Test
     void balancingOutlierAndWaitSettings() throws Exception {
-        ServiceConfig s = parse("""
+        ServiceConfig s = parse(
+                        """
                 services:
                   api:
                     backends: [http://127.0.0.1:1, http://127.0.0.1:2]
@@ -167,7 +172,9 @@ class ConfigLoaderTest {
                     outlier: { consecutive_5xx: 5 }
                     wait: 0s
                     health: { healthy_threshold: 3, unhealthy_threshold: 4 }
-                """).services().get("api");
+                """)
+                .services()
+                .get("api");
         assertThat(s.leastRequest()).isTrue();
         assertThat(s.outlier5xx()).isEqualTo(5);
         assertThat(s.waitForBackend()).isZero();
@@ -223,7 +230,8 @@ class ConfigLoaderTest {
         Cidr net = Cidr.parse("127.0.0.0/8");
         assertThat(net.contains(java.net.InetAddress.getByName("127.1.2.3"))).isTrue();
         assertThat(net.contains(java.net.InetAddress.getByName("10.0.0.1"))).isFalse();
-        assertThat(Cidr.parse("::1").contains(java.net.InetAddress.getByName("::1"))).isTrue();
+        assertThat(Cidr.parse("::1").contains(java.net.InetAddress.getByName("::1")))
+                .isTrue();
         assertThatThrownBy(() -> Cidr.parse("example.com")).hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length must be 0–32");
     }

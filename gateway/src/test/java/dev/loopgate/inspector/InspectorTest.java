@@ -9,8 +9,23 @@ import org.junit.jupiter.api.Test;
 
 class InspectorTest {
     private static ExchangeRecord record(String service, int status, String headerValue) {
-        return new ExchangeRecord(0, "127.0.0.1", "GET", service + ".localhost", "/", service, "b", status, 1_000_000,
-                100_000, 500_000, 0, 10, false, List.of(Map.entry("X-Big", headerValue)), List.of());
+        return new ExchangeRecord(
+                0,
+                "127.0.0.1",
+                "GET",
+                service + ".localhost",
+                "/",
+                service,
+                "b",
+                status,
+                1_000_000,
+                100_000,
+                500_000,
+                0,
+                10,
+                false,
+                List.of(Map.entry("X-Big", headerValue)),
+                List.of());
     }
 
     @Test
@@ -20,7 +35,9 @@ class InspectorTest {
             inspector.completed(record("web", 200 + i, "v"));
         }
         assertThat(inspector.size()).isEqualTo(3);
-        assertThat(inspector.recent(null, null, 10)).extracting(e -> e.exchange().status()).containsExactly(204, 203, 202);
+        assertThat(inspector.recent(null, null, 10))
+                .extracting(e -> e.exchange().status())
+                .containsExactly(204, 203, 202);
         assertThat(inspector.get(1)).isNull();
         assertThat(inspector.get(5).exchange().status()).isEqualTo(204);
     }
@@ -45,7 +62,9 @@ class InspectorTest {
         inspector.completed(record("admin", 200, "v"));
         inspector.completed(record("web", 0, "v"));
         assertThat(inspector.recent("web", null, 10)).hasSize(3);
-        assertThat(inspector.recent(null, "5xx", 10)).extracting(e -> e.exchange().service()).containsExactly("api", "web");
+        assertThat(inspector.recent(null, "5xx", 10))
+                .extracting(e -> e.exchange().service())
+                .containsExactly("api", "web");
         assertThat(inspector.recent(null, "0xx", 10)).hasSize(1);
         assertThat(inspector.recent(null, null, 2)).hasSize(2);
         inspector.clear();

@@ -45,42 +45,49 @@ class BackendFailureTest {
 
     /** A backend that reads requests and never answers. */
     private TestBackend hanging() throws Exception {
-        return keep(TestBackend.raw("127.0.0.1", p -> p.addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-            }
-        })));
+        return keep(TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                    }
+                })));
     }
 
     /** A backend that resets the connection as soon as a request arrives. */
     private TestBackend resetting() throws Exception {
-        return keep(TestBackend.raw("127.0.0.1", p -> p.addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                ctx.close();
-            }
-        })));
+        return keep(TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                        ctx.close();
+                    }
+                })));
     }
 
     /** A backend that answers with something that is not HTTP. */
     private TestBackend garbage() throws Exception {
-        return keep(TestBackend.raw("127.0.0.1", p -> p.addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-                ctx.writeAndFlush(Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII))
-                        .addListener(ChannelFutureListener.CLOSE);
-            }
-        })));
+        return keep(TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        ctx.writeAndFlush(Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    }
+                })));
     }
 
     @Test
     void eachFailureMapsToItsStatusAndTheGatewayKeepsServingOthers() throws Exception {
         TestBackend ok = keep(TestBackend.http(TestBackend.text("fine")));
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   ok: http://127.0.0.1:%d
                   refused: http://127.0.0.1:%d
@@ -89,11 +96,19 @@ class BackendFailureTest {
                     response_timeout: 300ms
                   reset: http://127.0.0.1:%d
                   garbage: http://127.0.0.1:%d
-                """.formatted(ok.port(), deadPort(), hanging().port(), resetting().port(), garbage().port()));
+                """
+                        .formatted(
+                                ok.port(),
+                                deadPort(),
+                                hanging().port(),
+                                resetting().port(),
+                                garbage().port()));
 
         HttpResponse<String> refused = gateway.get("refused.localhost", "/");
         assertThat(refused.statusCode()).isEqualTo(502);
-        assertThat(refused.body()).contains("'refused'").contains("refused the connection")
+        assertThat(refused.body())
+                .contains("'refused'")
+                .contains("refused the connection")
                 .contains("Start the dev server for 'refused'");
 
         HttpResponse<String> hanging = gateway.get("hanging.localhost", "/");
@@ -114,32 +129,42 @@ class BackendFailureTest {
     @Test
     void aDevServerListeningOnlyOnIpv6LoopbackIsExplained() throws Exception {
         TestBackend v6 = keep(TestBackend.http("::1", TestBackend.text("v6")));
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   literal: http://127.0.0.1:%d
                   named: %d
-                """.formatted(v6.port(), v6.port()));
+                """
+                        .formatted(v6.port(), v6.port()));
         HttpResponse<String> literal = gateway.get("literal.localhost", "/", "Accept", "text/html");
         assertThat(literal.statusCode()).isEqualTo(502);
-        assertThat(literal.body()).contains("Nothing listens on 127.0.0.1:" + v6.port())
+        assertThat(literal.body())
+                .contains("Nothing listens on 127.0.0.1:" + v6.port())
                 .contains("java (pid " + ProcessHandle.current().pid() + ") listens on [::1]:" + v6.port())
                 .contains("IPv6 (::1) only")
                 .contains("http://localhost:" + v6.port());
-        assertThat(gateway.get("named.localhost", "/").body()).as("localhost backends try ::1 too").isEqualTo("v6");
+        assertThat(gateway.get("named.localhost", "/").body())
+                .as("localhost backends try ::1 too")
+                .isEqualTo("v6");
     }
 
     @Test
     void aRefusedBackendFailsOverToAnotherBeforeAnythingIsSent() throws Exception {
         TestBackend ok = keep(TestBackend.http(TestBackend.text("second")));
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   api:
                     backends: [http://127.0.0.1:%d, http://127.0.0.1:%d]
-                """.formatted(deadPort(), ok.port()));
+                """
+                        .formatted(deadPort(), ok.port()));
         for (int i = 0; i < 6; i++) {
-            HttpResponse<String> res = gateway.client().send(gateway.request("api.localhost", "/")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("body")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = gateway.client()
+                    .send(
+                            gateway.request("api.localhost", "/")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("body"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(res.body()).isEqualTo("second");
         }
         assertThat(ok.requests).hasSize(6).allMatch(r -> r.body().equals("body"));
@@ -147,15 +172,17 @@ class BackendFailureTest {
 
     @Test
     void aBackendAnsweringOnly5xxIsEjectedWhenOutlierDetectionIsOn() throws Exception {
-        TestBackend broken = keep(TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
-                io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "broken")));
+        TestBackend broken = keep(TestBackend.http((ctx, req) -> TestBackend.send(
+                ctx, req, io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "broken")));
         TestBackend fine = keep(TestBackend.http(TestBackend.text("fine")));
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   api:
                     backends: [http://127.0.0.1:%d, http://127.0.0.1:%d]
                     outlier: { consecutive_5xx: 3 }
-                """.formatted(broken.port(), fine.port()));
+                """
+                        .formatted(broken.port(), fine.port()));
         int errors = 0;
         for (int i = 0; i < 20; i++) {
             if (gateway.get("api.localhost", "/").statusCode() == 500) {
@@ -170,8 +197,8 @@ class BackendFailureTest {
 
     @Test
     void withoutOutlierDetection5xxAnswersAreJustAnswers() throws Exception {
-        TestBackend broken = keep(TestBackend.http((ctx, req) -> TestBackend.send(ctx, req,
-                io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "broken")));
+        TestBackend broken = keep(TestBackend.http((ctx, req) -> TestBackend.send(
+                ctx, req, io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR, "broken")));
         gateway = GatewayFixture.start("services:\n  api: http://127.0.0.1:" + broken.port() + "\n");
         for (int i = 0; i < 10; i++) {
             assertThat(gateway.get("api.localhost", "/").statusCode()).isEqualTo(500);
@@ -181,11 +208,25 @@ class BackendFailureTest {
     @Test
     void aServiceWithNoBackendsAnswers503WithRetryAfter() throws Exception {
         gateway = GatewayFixture.start("services:\n  web: 1\n");
-        gateway.routes().swap(dev.loopgate.routing.RouteTable.build(new dev.loopgate.config.GatewayConfig(
-                dev.loopgate.config.ListenAddress.DEFAULT, false, "loopgate.localhost",
-                java.util.Map.of("empty", new dev.loopgate.config.ServiceConfig("empty", java.util.List.of("empty.localhost"),
-                        java.util.List.of("/"), false, java.util.List.of(), dev.loopgate.config.HealthConfig.DEFAULT, null)),
-                dev.loopgate.config.Limits.DEFAULT, dev.loopgate.config.Timeouts.DEFAULT, java.util.List.of(), "test")));
+        gateway.routes()
+                .swap(dev.loopgate.routing.RouteTable.build(new dev.loopgate.config.GatewayConfig(
+                        dev.loopgate.config.ListenAddress.DEFAULT,
+                        false,
+                        "loopgate.localhost",
+                        java.util.Map.of(
+                                "empty",
+                                new dev.loopgate.config.ServiceConfig(
+                                        "empty",
+                                        java.util.List.of("empty.localhost"),
+                                        java.util.List.of("/"),
+                                        false,
+                                        java.util.List.of(),
+                                        dev.loopgate.config.HealthConfig.DEFAULT,
+                                        null)),
+                        dev.loopgate.config.Limits.DEFAULT,
+                        dev.loopgate.config.Timeouts.DEFAULT,
+                        java.util.List.of(),
+                        "test")));
         HttpResponse<String> res = gateway.get("empty.localhost", "/");
         assertThat(res.statusCode()).isEqualTo(503);
         assertThat(res.headers().firstValue("retry-after")).contains("1");
@@ -197,20 +238,26 @@ class BackendFailureTest {
      * pooled connection looks like when the backend's keep-alive timeout fires just as a request is sent on it.
      */
     private TestBackend oneRequestPerConnection() throws Exception {
-        return keep(TestBackend.raw("127.0.0.1", p -> p.addLast(new io.netty.handler.codec.http.HttpServerCodec(),
-                new io.netty.handler.codec.http.HttpObjectAggregator(1 << 20),
-                new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.FullHttpRequest>() {
-                    private int served;
+        return keep(TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(
+                        new io.netty.handler.codec.http.HttpServerCodec(),
+                        new io.netty.handler.codec.http.HttpObjectAggregator(1 << 20),
+                        new io.netty.channel.SimpleChannelInboundHandler<
+                                io.netty.handler.codec.http.FullHttpRequest>() {
+                            private int served;
 
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest req) {
-                        if (served++ > 0) {
-                            ctx.close();
-                            return;
-                        }
-                        TestBackend.send(ctx, req, io.netty.handler.codec.http.HttpResponseStatus.OK, "ok " + req.uri());
-                    }
-                })));
+                            @Override
+                            protected void channelRead0(
+                                    ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest req) {
+                                if (served++ > 0) {
+                                    ctx.close();
+                                    return;
+                                }
+                                TestBackend.send(
+                                        ctx, req, io.netty.handler.codec.http.HttpResponseStatus.OK, "ok " + req.uri());
+                            }
+                        })));
     }
 
     @Test
@@ -223,10 +270,14 @@ class BackendFailureTest {
             c.send("GET /2 HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
             assertThat(c.readResponse()).as("replayed on a fresh connection").endsWith("ok /2");
             c.send("POST /3 HTTP/1.1\r\nHost: web.localhost\r\nContent-Length: 4\r\n\r\nbody");
-            assertThat(c.readResponse()).as("a request with a body is never replayed").startsWith("HTTP/1.1 502")
+            assertThat(c.readResponse())
+                    .as("a request with a body is never replayed")
+                    .startsWith("HTTP/1.1 502")
                     .contains("closed the connection before answering");
             c.send("GET /4 HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
-            assertThat(c.readResponse()).as("the client connection survives a backend failure").endsWith("ok /4");
+            assertThat(c.readResponse())
+                    .as("the client connection survives a backend failure")
+                    .endsWith("ok /4");
         }
         assertThat(backend.connections.get()).isEqualTo(3);
     }

@@ -16,13 +16,15 @@ class ClientTimeoutTest {
     @BeforeEach
     void start() throws Exception {
         backend = TestBackend.http(TestBackend.text("ok"));
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   web: http://127.0.0.1:%d
                 timeouts:
                   client_headers: 300ms
                   keep_alive: 300ms
-                """.formatted(backend.port()));
+                """
+                        .formatted(backend.port()));
     }
 
     @AfterEach

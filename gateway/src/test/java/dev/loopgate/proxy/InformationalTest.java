@@ -27,42 +27,55 @@ class InformationalTest {
 
     @BeforeEach
     void start() throws Exception {
-        continuing = TestBackend.raw("127.0.0.1", p -> p.addLast(new HttpServerCodec(),
-                new HttpServerExpectContinueHandler(), new HttpObjectAggregator(1 << 20),
-                new SimpleChannelInboundHandler<FullHttpRequest>() {
+        continuing = TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(
+                        new HttpServerCodec(),
+                        new HttpServerExpectContinueHandler(),
+                        new HttpObjectAggregator(1 << 20),
+                        new SimpleChannelInboundHandler<FullHttpRequest>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                TestBackend.send(
+                                        ctx,
+                                        req,
+                                        HttpResponseStatus.OK,
+                                        "got " + req.content().readableBytes());
+                            }
+                        }));
+        rejecting = TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                        TestBackend.send(ctx, req, HttpResponseStatus.OK, "got " + req.content().readableBytes());
-                    }
-                }));
-        rejecting = TestBackend.raw("127.0.0.1", p -> p.addLast(new HttpServerCodec(),
-                new HttpServerExpectContinueHandler() {
-                    @Override
-                    protected io.netty.handler.codec.http.HttpResponse acceptMessage(io.netty.handler.codec.http.HttpRequest request) {
+                    protected io.netty.handler.codec.http.HttpResponse acceptMessage(
+                            io.netty.handler.codec.http.HttpRequest request) {
                         return null;
                     }
 
                     @Override
-                    protected io.netty.handler.codec.http.HttpResponse rejectResponse(io.netty.handler.codec.http.HttpRequest request) {
-                        DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                HttpResponseStatus.UNAUTHORIZED);
+                    protected io.netty.handler.codec.http.HttpResponse rejectResponse(
+                            io.netty.handler.codec.http.HttpRequest request) {
+                        DefaultFullHttpResponse res =
+                                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED);
                         res.headers().set("Content-Length", 0);
                         return res;
                     }
                 }));
         hinting = TestBackend.http((ctx, req) -> {
-            DefaultFullHttpResponse hints = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(103));
+            DefaultFullHttpResponse hints =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(103));
             hints.headers().set("Link", "</app.css>; rel=preload");
             ctx.write(hints);
             TestBackend.send(ctx, req, HttpResponseStatus.OK, "page");
         });
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   upload: http://127.0.0.1:%d
                   strict: http://127.0.0.1:%d
                   hints: http://127.0.0.1:%d
-                """.formatted(continuing.port(), rejecting.port(), hinting.port()));
+                """
+                        .formatted(continuing.port(), rejecting.port(), hinting.port()));
     }
 
     @AfterEach

@@ -27,11 +27,16 @@ class KeepAliveTest {
     void start() throws Exception {
         backend = TestBackend.http((ctx, req) -> {
             if (req.uri().equals("/no-content")) {
-                DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+                DefaultFullHttpResponse res =
+                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
                 ctx.writeAndFlush(res);
                 return;
             }
-            TestBackend.send(ctx, req, HttpResponseStatus.OK, req.method() + " " + req.uri() + " " + req.content().readableBytes());
+            TestBackend.send(
+                    ctx,
+                    req,
+                    HttpResponseStatus.OK,
+                    req.method() + " " + req.uri() + " " + req.content().readableBytes());
         });
         gateway = GatewayFixture.start("services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
     }
@@ -47,8 +52,10 @@ class KeepAliveTest {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (int round = 0; round < 10; round++) {
             for (int i = 0; i < 20; i++) {
-                all.add(gateway.client().sendAsync(gateway.request("web.localhost", "/r" + i).build(),
-                        HttpResponse.BodyHandlers.ofString()));
+                all.add(gateway.client()
+                        .sendAsync(
+                                gateway.request("web.localhost", "/r" + i).build(),
+                                HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> f : all) {
                 assertThat(f.get().statusCode()).isEqualTo(200);
@@ -57,7 +64,9 @@ class KeepAliveTest {
         }
         assertThat(backend.requests).hasSize(200);
         assertThat(backend.connections.get()).isLessThanOrEqualTo(40);
-        Wait.until("connections parked in the pool", Duration.ofSeconds(5),
+        Wait.until(
+                "connections parked in the pool",
+                Duration.ofSeconds(5),
                 () -> gateway.server().idleBackendConnections() == backend.connections.get());
     }
 
@@ -65,8 +74,13 @@ class KeepAliveTest {
     void idlePooledConnectionsAreClosedAfterTheBackendIdleTimeout() throws Exception {
         gateway.reload("services:\n  web: http://127.0.0.1:" + backend.port() + "\ntimeouts:\n  backend_idle: 300ms\n");
         assertThat(gateway.get("web.localhost", "/").statusCode()).isEqualTo(200);
-        Wait.until("the connection to be pooled", Duration.ofSeconds(5), () -> gateway.server().idleBackendConnections() == 1);
-        Wait.until("the idle connection to be evicted", Duration.ofSeconds(5),
+        Wait.until(
+                "the connection to be pooled",
+                Duration.ofSeconds(5),
+                () -> gateway.server().idleBackendConnections() == 1);
+        Wait.until(
+                "the idle connection to be evicted",
+                Duration.ofSeconds(5),
                 () -> gateway.server().idleBackendConnections() == 0);
         assertThat(gateway.get("web.localhost", "/").statusCode()).isEqualTo(200);
         assertThat(backend.connections.get()).isEqualTo(2);
@@ -98,7 +112,8 @@ class KeepAliveTest {
     @Test
     void noContentResponsesHaveNoBody() throws Exception {
         try (RawClient c = new RawClient(gateway.port())) {
-            c.send("GET /no-content HTTP/1.1\r\nHost: web.localhost\r\n\r\nGET /after HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
+            c.send(
+                    "GET /no-content HTTP/1.1\r\nHost: web.localhost\r\n\r\nGET /after HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
             assertThat(c.readHead()).startsWith("HTTP/1.1 204");
             assertThat(c.readResponse()).startsWith("HTTP/1.1 200").endsWith("GET /after 0");
         }
@@ -123,8 +138,12 @@ class KeepAliveTest {
     @Test
     void postBodiesArriveWhole() throws Exception {
         String body = "x".repeat(300_000);
-        HttpResponse<String> res = gateway.client().send(gateway.request("web.localhost", "/upload")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = gateway.client()
+                .send(
+                        gateway.request("web.localhost", "/upload")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(res.body()).isEqualTo("POST /upload 300000");
         try (RawClient c = new RawClient(gateway.port())) {
             c.send("POST /chunked HTTP/1.1\r\nHost: web.localhost\r\nTransfer-Encoding: chunked\r\n\r\n"

@@ -27,8 +27,12 @@ class ProxyHeadersTest {
     private void start(String extra) throws Exception {
         backend = TestBackend.http((ctx, req) -> {
             DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            res.headers().set("Content-Length", 0).set("Connection", "keep-alive, X-Secret")
-                    .set("X-Secret", "hop").set("Keep-Alive", "timeout=5").set("Proxy-Authenticate", "Basic")
+            res.headers()
+                    .set("Content-Length", 0)
+                    .set("Connection", "keep-alive, X-Secret")
+                    .set("X-Secret", "hop")
+                    .set("Keep-Alive", "timeout=5")
+                    .set("Proxy-Authenticate", "Basic")
                     .set("X-End-To-End", "kept");
             ctx.writeAndFlush(res);
         });
@@ -40,8 +44,12 @@ class ProxyHeadersTest {
             c.send("GET /p HTTP/1.1\r\nHost: web.localhost:" + gateway.port() + "\r\n" + headers + "\r\n");
             String res = c.readResponse();
             assertThat(res).startsWith("HTTP/1.1 200");
-            assertThat(res.toLowerCase()).doesNotContain("x-secret").doesNotContain("keep-alive: timeout")
-                    .doesNotContain("proxy-authenticate").contains("x-end-to-end: kept").contains("via: 1.1 loopgate");
+            assertThat(res.toLowerCase())
+                    .doesNotContain("x-secret")
+                    .doesNotContain("keep-alive: timeout")
+                    .doesNotContain("proxy-authenticate")
+                    .contains("x-end-to-end: kept")
+                    .contains("via: 1.1 loopgate");
         }
         return backend.lastRequest().headers();
     }
@@ -53,7 +61,8 @@ class ProxyHeadersTest {
                 + "Proxy-Connection: keep-alive\r\nTE: trailers\r\nTrailer: X-T\r\nUpgrade: h2c\r\n"
                 + "Proxy-Authorization: Basic Zm9vOmJhcg==\r\nX-Keep: yes\r\n");
         assertThat(seen.contains("X-Drop-Me")).isFalse();
-        for (String h : new String[] {"Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Proxy-Authorization"}) {
+        for (String h :
+                new String[] {"Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Proxy-Authorization"}) {
             assertThat(seen.contains(h)).as(h).isFalse();
         }
         assertThat(seen.get("Connection")).isNull();
@@ -71,7 +80,8 @@ class ProxyHeadersTest {
         assertThat(seen.get("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(seen.get("X-Forwarded-Host")).isEqualTo("web.localhost:" + gateway.port());
         assertThat(seen.get("X-Forwarded-Port")).isEqualTo(String.valueOf(gateway.port()));
-        assertThat(seen.get("Forwarded")).isEqualTo("for=127.0.0.1;host=\"web.localhost:" + gateway.port() + "\";proto=http");
+        assertThat(seen.get("Forwarded"))
+                .isEqualTo("for=127.0.0.1;host=\"web.localhost:" + gateway.port() + "\";proto=http");
     }
 
     @Test

@@ -23,10 +23,11 @@ class ProxyRoutingTest {
     @BeforeEach
     void start() throws Exception {
         web = TestBackend.http(TestBackend.text("web"));
-        api = TestBackend.http((ctx, req) -> TestBackend.send(ctx, req, io.netty.handler.codec.http.HttpResponseStatus.OK,
-                "api saw " + req.uri()));
+        api = TestBackend.http((ctx, req) ->
+                TestBackend.send(ctx, req, io.netty.handler.codec.http.HttpResponseStatus.OK, "api saw " + req.uri()));
         tenants = TestBackend.http(TestBackend.text("tenants"));
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   web: http://127.0.0.1:%d
                   api:
@@ -37,7 +38,8 @@ class ProxyRoutingTest {
                   tenants:
                     hosts: ["*.web.localhost"]
                     port: %d
-                """.formatted(web.port(), api.port(), tenants.port()));
+                """
+                        .formatted(web.port(), api.port(), tenants.port()));
     }
 
     @AfterEach
@@ -51,7 +53,8 @@ class ProxyRoutingTest {
     @Test
     void routesByHostWildcardAndPathPrefixWithStripPrefix() throws Exception {
         assertThat(gateway.get("web.localhost", "/index.html").body()).isEqualTo("web");
-        assertThat(gateway.get("WEB.localhost.:" + gateway.port(), "/apix").body()).isEqualTo("web");
+        assertThat(gateway.get("WEB.localhost.:" + gateway.port(), "/apix").body())
+                .isEqualTo("web");
         assertThat(gateway.get("web.localhost", "/api/users?page=2").body()).isEqualTo("api saw /users?page=2");
         assertThat(gateway.get("web.localhost", "/api").body()).isEqualTo("api saw /");
         assertThat(gateway.get("a.web.localhost", "/").body()).isEqualTo("tenants");
@@ -62,7 +65,8 @@ class ProxyRoutingTest {
     void unknownHostGets404ListingServedUrlsInTheFormatAsked() throws Exception {
         HttpResponse<String> plain = gateway.get("wbe.localhost", "/");
         assertThat(plain.statusCode()).isEqualTo(404);
-        assertThat(plain.body()).contains("http://web.localhost:" + gateway.port() + "/")
+        assertThat(plain.body())
+                .contains("http://web.localhost:" + gateway.port() + "/")
                 .contains("did you mean http://web.localhost:" + gateway.port() + "/");
         HttpResponse<String> html = gateway.get("nothing.localhost", "/", "Accept", "text/html,application/xhtml+xml");
         assertThat(html.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
@@ -74,7 +78,8 @@ class ProxyRoutingTest {
 
     @Test
     void foreignHostsAreRefusedBeforeAnyBackendIsTouched() throws Exception {
-        for (String host : new String[] {"evil.com", "localhost.evil.com", "0.0.0.0", "192.168.1.1", "web.localhost.nip.io"}) {
+        for (String host :
+                new String[] {"evil.com", "localhost.evil.com", "0.0.0.0", "192.168.1.1", "web.localhost.nip.io"}) {
             HttpResponse<String> res = gateway.get(host, "/");
             assertThat(res.statusCode()).as(host).isEqualTo(403);
             assertThat(res.body()).contains("DNS rebinding");
@@ -86,14 +91,17 @@ class ProxyRoutingTest {
     @Test
     void absoluteFormRequestsRouteByAuthorityAndSendAMatchingHost() throws Exception {
         HttpClient viaProxy = HttpClient.newBuilder()
-                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port()))).build();
-        HttpResponse<String> res = viaProxy.send(HttpRequest.newBuilder(URI.create("http://web.localhost/api/x")).build(),
+                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port())))
+                .build();
+        HttpResponse<String> res = viaProxy.send(
+                HttpRequest.newBuilder(URI.create("http://web.localhost/api/x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(res.body()).isEqualTo("api saw /x");
         assertThat(api.lastRequest().headers().get("Host")).isEqualTo("web.localhost");
         assertThat(api.lastRequest().uri()).isEqualTo("/x");
 
-        HttpResponse<String> open = viaProxy.send(HttpRequest.newBuilder(URI.create("http://example.com/")).build(),
+        HttpResponse<String> open = viaProxy.send(
+                HttpRequest.newBuilder(URI.create("http://example.com/")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(open.statusCode()).isEqualTo(403);
         assertThat(open.body()).contains("not an open proxy");
@@ -103,9 +111,12 @@ class ProxyRoutingTest {
     void adminHostAnswersItselfAndRefusesForeignOrigins() throws Exception {
         assertThat(gateway.get("loopgate.localhost", "/healthz").body()).isEqualTo("ok\n");
         HttpResponse<String> services = gateway.get("loopgate.localhost", "/api/v1/services");
-        assertThat(services.body()).contains("\"name\":\"web\"").contains("\"source\":\"file\"")
+        assertThat(services.body())
+                .contains("\"name\":\"web\"")
+                .contains("\"source\":\"file\"")
                 .contains("\"urls\":[\"http://web.localhost:" + gateway.port() + "/\"]");
-        HttpResponse<String> foreign = gateway.get("loopgate.localhost", "/api/v1/services", "Origin", "https://evil.example");
+        HttpResponse<String> foreign =
+                gateway.get("loopgate.localhost", "/api/v1/services", "Origin", "https://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
     }

@@ -38,13 +38,16 @@ class StreamingTest {
 
     @BeforeEach
     void start() throws Exception {
-        streams = TestBackend.raw("127.0.0.1", p -> p.addLast(new HttpServerCodec(), new StreamingHandler(written, events)));
+        streams = TestBackend.raw(
+                "127.0.0.1", p -> p.addLast(new HttpServerCodec(), new StreamingHandler(written, events)));
         sockets = TestBackend.webSocketEcho();
-        gateway = GatewayFixture.start("""
+        gateway = GatewayFixture.start(
+                """
                 services:
                   files: http://127.0.0.1:%d
                   ws: http://127.0.0.1:%d
-                """.formatted(streams.port(), sockets.port()));
+                """
+                        .formatted(streams.port(), sockets.port()));
     }
 
     @AfterEach
@@ -57,8 +60,8 @@ class StreamingTest {
     @Test
     void serverSentEventsReachTheClientWhileTheStreamStaysOpen() throws Exception {
         events.add("first");
-        HttpResponse<InputStream> res = gateway.client().send(gateway.request("files.localhost", "/events").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = gateway.client()
+                .send(gateway.request("files.localhost", "/events").build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(res.headers().firstValue("content-type")).contains("text/event-stream");
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
             assertThat(lines.readLine()).isEqualTo("data: first");
@@ -71,7 +74,8 @@ class StreamingTest {
     @Test
     void webSocketMessagesAreTunnelledBothWays() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket ws = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
                 .header("Host", "ws.localhost:" + gateway.port())
                 .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), new WebSocket.Listener() {
                     private final StringBuilder message = new StringBuilder();
@@ -86,7 +90,8 @@ class StreamingTest {
                         webSocket.request(1);
                         return null;
                     }
-                }).get(10, TimeUnit.SECONDS);
+                })
+                .get(10, TimeUnit.SECONDS);
         ws.sendText("hello", true).get(5, TimeUnit.SECONDS);
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: hello");
         String big = "x".repeat(200_000);
@@ -98,8 +103,10 @@ class StreamingTest {
     @Test
     void aLargeDownloadAndUploadStreamThroughIntact() throws Exception {
         long size = 48L * 1024 * 1024;
-        HttpResponse<InputStream> down = gateway.client().send(
-                gateway.request("files.localhost", "/big?n=" + size).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> down = gateway.client()
+                .send(
+                        gateway.request("files.localhost", "/big?n=" + size).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         long total = 0;
         try (InputStream in = down.body()) {
             byte[] buf = new byte[65536];
@@ -116,9 +123,12 @@ class StreamingTest {
         for (int i = 0; i < 32; i++) {
             crc.update(chunk);
         }
-        HttpResponse<String> up = gateway.client().send(gateway.request("files.localhost", "/upload")
-                .POST(HttpRequest.BodyPublishers.ofByteArrays(java.util.Collections.nCopies(32, chunk))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> up = gateway.client()
+                .send(
+                        gateway.request("files.localhost", "/upload")
+                                .POST(HttpRequest.BodyPublishers.ofByteArrays(java.util.Collections.nCopies(32, chunk)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(up.body()).isEqualTo((32L << 20) + " " + Long.toHexString(crc.getValue()));
     }
 
@@ -153,30 +163,37 @@ class StreamingTest {
                 assertThat(n).isPositive();
                 readSoFar += n;
             }
-            assertThat(written.get()).as("the backend resumes once the client reads").isGreaterThan(64L * 1024 * 1024);
+            assertThat(written.get())
+                    .as("the backend resumes once the client reads")
+                    .isGreaterThan(64L * 1024 * 1024);
         }
     }
 
     @Test
     void aCloseDelimitedResponseIsRechunkedForHttp11ClientsAndTheConnectionKept() throws Exception {
-        try (TestBackend oldStyle = TestBackend.raw("127.0.0.1", p -> p.addLast(
-                new io.netty.channel.ChannelInboundHandlerAdapter() {
+        try (TestBackend oldStyle = TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
                         io.netty.util.ReferenceCountUtil.release(msg);
                         ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(
-                                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close",
-                                StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close",
+                                        StandardCharsets.US_ASCII))
+                                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                     }
                 }))) {
             gateway.reload("services:\n  old: http://127.0.0.1:" + oldStyle.port() + "\n");
             try (RawClient c = new RawClient(gateway.port())) {
                 c.send("GET / HTTP/1.1\r\nHost: old.localhost\r\n\r\n");
                 String head = c.readHead();
-                assertThat(head).startsWith("HTTP/1.1 200").contains("transfer-encoding: chunked")
+                assertThat(head)
+                        .startsWith("HTTP/1.1 200")
+                        .contains("transfer-encoding: chunked")
                         .doesNotContain("connection: close");
                 InputStream in = c.socket().getInputStream();
-                String body = new String(in.readNBytes("b\r\nuntil close\r\n0\r\n\r\n".length()), StandardCharsets.US_ASCII);
+                String body =
+                        new String(in.readNBytes("b\r\nuntil close\r\n0\r\n\r\n".length()), StandardCharsets.US_ASCII);
                 assertThat(body).isEqualTo("b\r\nuntil close\r\n0\r\n\r\n");
             }
         }
@@ -184,7 +201,8 @@ class StreamingTest {
 
     @Test
     void theUpgradeRequestReachesTheBackendWithItsUpgradeHeaders() throws Exception {
-        CompletableFuture<WebSocket> ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        CompletableFuture<WebSocket> ws = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
                 .header("Host", "ws.localhost")
                 .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/not-ws"), new WebSocket.Listener() {});
         assertThat(ws).failsWithin(Duration.ofSeconds(10));

@@ -6,7 +6,8 @@ import dev.loopgate.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
-    private static final RouteTable TABLE = table("""
+    private static final RouteTable TABLE = table(
+            """
             services:
               web: 3000
               api:

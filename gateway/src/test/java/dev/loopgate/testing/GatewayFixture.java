@@ -2,30 +2,32 @@ package dev.loopgate.testing;
 
 import dev.loopgate.admin.AdminHandler;
 import dev.loopgate.admin.Token;
+import dev.loopgate.config.ConfigLoader;
+import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.config.ListenAddress;
 import dev.loopgate.health.HealthStates;
 import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.proxy.ExchangeObserver;
-import dev.loopgate.registry.Registry;
-import java.time.Clock;
-import dev.loopgate.config.ConfigLoader;
-import dev.loopgate.config.GatewayConfig;
-import dev.loopgate.config.ListenAddress;
 import dev.loopgate.proxy.GatewayServer;
+import dev.loopgate.registry.Registry;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 
 /** A real gateway on 127.0.0.1 and an ephemeral port, configured from YAML text, with a real HTTP client. */
 public final class GatewayFixture implements AutoCloseable {
     private final Routes routes;
     private final GatewayServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
 
     private GatewayFixture(Routes routes, GatewayServer server) {
         this.routes = routes;
@@ -41,11 +43,15 @@ public final class GatewayFixture implements AutoCloseable {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
         HealthStates health = new HealthStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
-        Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> { }, health);
-        java.util.concurrent.atomic.AtomicReference<GatewayServer> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> {}, health);
+        java.util.concurrent.atomic.AtomicReference<GatewayServer> ref =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Metrics metrics = Metrics.forServer(routes, health, ref::get).bindJvmMeters();
         Inspector inspector = new Inspector(Inspector.DEFAULT_CAPACITY, Inspector.DEFAULT_MAX_BYTES);
-        GatewayServer server = GatewayServer.start(routes, new ListenAddress("127.0.0.1", 0), false,
+        GatewayServer server = GatewayServer.start(
+                routes,
+                new ListenAddress("127.0.0.1", 0),
+                false,
                 new AdminHandler(routes, registry, Token.of(TOKEN), health, metrics, inspector),
                 ExchangeObserver.both(metrics, inspector));
         ref.set(server);

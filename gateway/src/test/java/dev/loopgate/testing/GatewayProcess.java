@@ -47,8 +47,9 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /** As {@link #startAs}, with extra environment variables. */
-    public static GatewayProcess startWith(java.util.Map<String, String> env, List<String> prefix, List<String> jvmArgs,
-            String... args) throws IOException {
+    public static GatewayProcess startWith(
+            java.util.Map<String, String> env, List<String> prefix, List<String> jvmArgs, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dio.netty.leakDetection.level=paranoid");
@@ -64,16 +65,18 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     private static void pump(InputStream in, StringBuffer into) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    into.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                into.append("[output closed: ").append(e.getMessage()).append("]\n");
-            }
-        }, "gateway-output");
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            into.append(line).append('\n');
+                        }
+                    } catch (IOException e) {
+                        into.append("[output closed: ").append(e.getMessage()).append("]\n");
+                    }
+                },
+                "gateway-output");
         t.setDaemon(true);
         t.start();
     }

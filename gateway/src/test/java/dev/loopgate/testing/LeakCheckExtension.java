@@ -48,8 +48,8 @@ public final class LeakCheckExtension implements AfterAllCallback {
     }
 
     private static void pollDetectors() {
-        for (ByteBufAllocator alloc : List.of(PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT,
-                ByteBufAllocator.DEFAULT)) {
+        for (ByteBufAllocator alloc :
+                List.of(PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT, ByteBufAllocator.DEFAULT)) {
             for (int i = 0; i < 8; i++) {
                 ByteBuf heap = alloc.heapBuffer(8);
                 ByteBuf direct = alloc.directBuffer(8);

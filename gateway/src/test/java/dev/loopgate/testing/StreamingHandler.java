@@ -32,6 +32,7 @@ public final class StreamingHandler extends ChannelInboundHandlerAdapter {
     public final AtomicLong written;
     /** Events to send on open {@code /events} streams; the test offers, the handler writes. */
     public final BlockingQueue<String> events;
+
     private long remaining;
     private long uploaded;
     private final CRC32 crc = new CRC32();
@@ -53,7 +54,8 @@ public final class StreamingHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest req) {
             String path = new QueryStringDecoder(req.uri()).path();
             if (path.equals("/big")) {
-                remaining = Long.parseLong(new QueryStringDecoder(req.uri()).parameters().get("n").get(0));
+                remaining = Long.parseLong(
+                        new QueryStringDecoder(req.uri()).parameters().get("n").get(0));
                 HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 HttpUtil.setContentLength(res, remaining);
                 ctx.write(res);
@@ -61,7 +63,8 @@ public final class StreamingHandler extends ChannelInboundHandlerAdapter {
                 writeMore();
             } else if (path.equals("/events")) {
                 HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                res.headers()
+                        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                         .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
                 HttpUtil.setTransferEncodingChunked(res, true);
                 ctx.writeAndFlush(res);
@@ -79,7 +82,9 @@ public final class StreamingHandler extends ChannelInboundHandlerAdapter {
             crc.update(bytes);
             if (c instanceof LastHttpContent && !streaming) {
                 String body = uploaded + " " + Long.toHexString(crc.getValue());
-                DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                DefaultFullHttpResponse res = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK,
                         ctx.alloc().buffer().writeBytes(body.getBytes(StandardCharsets.US_ASCII)));
                 HttpUtil.setContentLength(res, res.content().readableBytes());
                 ctx.writeAndFlush(res);
@@ -91,8 +96,8 @@ public final class StreamingHandler extends ChannelInboundHandlerAdapter {
     private void pumpEvents() {
         String next = events.poll();
         if (next != null) {
-            ctx.writeAndFlush(new DefaultHttpContent(ctx.alloc().buffer().writeBytes(
-                    ("data: " + next + "\n\n").getBytes(StandardCharsets.UTF_8))));
+            ctx.writeAndFlush(new DefaultHttpContent(
+                    ctx.alloc().buffer().writeBytes(("data: " + next + "\n\n").getBytes(StandardCharsets.UTF_8))));
         }
         if (ctx.channel().isActive()) {
             ctx.executor().schedule(this::pumpEvents, 10, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -63,7 +63,9 @@ public final class TestBackend implements AutoCloseable {
 
     private TestBackend(String bindHost, int port, Consumer<ChannelPipeline> pipeline) throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -76,7 +78,8 @@ public final class TestBackend implements AutoCloseable {
                                 // A truncated request is what a streaming proxy sends when the client's body
                                 // turns out malformed; the backend's decoder reporting it is expected.
                                 if (!(cause instanceof java.io.IOException)
-                                        && !(cause instanceof io.netty.handler.codec.PrematureChannelClosureException)) {
+                                        && !(cause
+                                                instanceof io.netty.handler.codec.PrematureChannelClosureException)) {
                                     errors.add(cause);
                                 }
                                 ctx.close();
@@ -84,7 +87,9 @@ public final class TestBackend implements AutoCloseable {
                         });
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getByName(bindHost), port)).sync().channel();
+                .bind(new InetSocketAddress(InetAddress.getByName(bindHost), port))
+                .sync()
+                .channel();
     }
 
     /** An aggregating server on 127.0.0.1 that records each request and answers with {@code responder}. */
@@ -99,15 +104,23 @@ public final class TestBackend implements AutoCloseable {
     /** As {@link #http(String, Responder)} on a chosen port: a dev server coming back where it was. */
     public static TestBackend http(String bindHost, int port, Responder responder) throws Exception {
         TestBackend[] self = new TestBackend[1];
-        self[0] = new TestBackend(bindHost, port, p -> p.addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
-                new SimpleChannelInboundHandler<FullHttpRequest>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                        self[0].requests.add(new Recorded(req.method().name(), req.uri(),
-                                new DefaultHttpHeaders().add(req.headers()), req.content().toString(StandardCharsets.UTF_8)));
-                        responder.respond(ctx, req);
-                    }
-                }));
+        self[0] = new TestBackend(
+                bindHost,
+                port,
+                p -> p.addLast(
+                        new HttpServerCodec(),
+                        new HttpObjectAggregator(16 << 20),
+                        new SimpleChannelInboundHandler<FullHttpRequest>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                self[0].requests.add(new Recorded(
+                                        req.method().name(),
+                                        req.uri(),
+                                        new DefaultHttpHeaders().add(req.headers()),
+                                        req.content().toString(StandardCharsets.UTF_8)));
+                                responder.respond(ctx, req);
+                            }
+                        }));
         return self[0];
     }
 
@@ -118,15 +131,19 @@ public final class TestBackend implements AutoCloseable {
 
     /** Echoes WebSocket text frames on {@code /ws}. */
     public static TestBackend webSocketEcho() throws Exception {
-        return raw("127.0.0.1", p -> p.addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                new WebSocketServerProtocolHandler("/ws", null, false, 1 << 20),
-                new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20),
-                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-                        ctx.writeAndFlush(new TextWebSocketFrame("echo: " + frame.text()));
-                    }
-                }));
+        return raw(
+                "127.0.0.1",
+                p -> p.addLast(
+                        new HttpServerCodec(),
+                        new HttpObjectAggregator(65536),
+                        new WebSocketServerProtocolHandler("/ws", null, false, 1 << 20),
+                        new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20),
+                        new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+                                ctx.writeAndFlush(new TextWebSocketFrame("echo: " + frame.text()));
+                            }
+                        }));
     }
 
     /** Answers every request 200 with {@code body}, keeping the connection open when the client allows it. */
@@ -160,7 +177,8 @@ public final class TestBackend implements AutoCloseable {
     public void close() {
         server.close().syncUninterruptibly();
         children.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .syncUninterruptibly();
         if (!errors.isEmpty()) {
             AssertionError e = new AssertionError("the test backend failed: " + errors.get(0), errors.get(0));
             throw e;

@@ -12,8 +12,8 @@ public final class Wait {
     }
 
     /** As {@link #until(String, Duration, BooleanSupplier)}, adding {@code context} (e.g. a process's output) on failure. */
-    public static void until(String what, Duration deadline, BooleanSupplier condition,
-            java.util.function.Supplier<String> context) {
+    public static void until(
+            String what, Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> context) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
