@@ -121,6 +121,29 @@ class HotReloadTest {
     }
 
     @Test
+    void withoutFileEventsTheContentCheckStillFindsEdits() throws Exception {
+        java.util.concurrent.BlockingQueue<Object> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        Path other = dir.resolve("mounted.yaml");
+        Files.writeString(other, "services:\n  one: 1\n");
+        try (dev.loopgate.config.ConfigWatcher w = new dev.loopgate.config.ConfigWatcher(
+                        other,
+                        dev.loopgate.config.ConfigWatcher.read(other),
+                        Duration.ofMillis(100),
+                        seen::add,
+                        seen::add,
+                        false)
+                .start()) {
+            Files.writeString(other, "services:\n  two: 2\n");
+            Object first = seen.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first).isInstanceOf(dev.loopgate.config.GatewayConfig.class);
+            assertThat(((dev.loopgate.config.GatewayConfig) first).services()).containsOnlyKeys("two");
+            Files.writeString(other, "services:\n  two: x\n");
+            assertThat(seen.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(dev.loopgate.config.ConfigException.class);
+        }
+    }
+
+    @Test
     void startingWritesGatewayJsonForTheCliAndTheBannerListsEveryUrl() throws Exception {
         String json = Files.readString(dir.resolve("state/gateway.json"));
         assertThat(json)

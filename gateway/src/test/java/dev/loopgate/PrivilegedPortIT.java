@@ -59,6 +59,31 @@ class PrivilegedPortIT {
         }
     }
 
+    @Test
+    void hostsSyncSaysWhichPrivilegeItLacks() throws Exception {
+        Path hosts = Files.createDirectory(dir.resolve("etc")).resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 localhost\n");
+        Files.setPosixFilePermissions(hosts.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Gateway gateway =
+                        Gateway.start(new Gateway.Options(null, null, 0, new StateDir(state), Duration.ofSeconds(1)));
+                GatewayProcess p = GatewayProcess.startAs(
+                        AS_NOBODY,
+                        List.of(),
+                        "hosts",
+                        "sync",
+                        "--file",
+                        hosts.toString(),
+                        "--gateway",
+                        "http://127.0.0.1:" + gateway.port(),
+                        "--state-dir",
+                        state.toString())) {
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
+            assertThat(p.stderr())
+                    .contains("cannot write " + hosts + ": it needs root (run 'sudo loopgate hosts sync')");
+            assertThat(Files.readString(hosts)).as("untouched").isEqualTo("127.0.0.1 localhost\n");
+        }
+    }
+
     private static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             return true;

@@ -97,6 +97,9 @@ class ServeCommandIT {
                         dir.resolve("state").toString())) {
             int port = p.awaitPort(Duration.ofSeconds(20));
             assertThat(Files.exists(dir.resolve("state/gateway.json"))).isTrue();
+            if (System.getProperty("os.name").equals("Linux")) {
+                assertThat(p.stdout()).as("the native transport on Linux").contains("(epoll, ready in ");
+            }
             CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
                     .sendAsync(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
@@ -104,6 +107,16 @@ class ServeCommandIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             Wait.until("the request to reach the backend", Duration.ofSeconds(10), () -> slow.requests.size() == 1);
+            HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nothing?q=1"))
+                                    .header("Host", "nope.localhost")
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            Wait.until("the access log line", Duration.ofSeconds(10), () -> p.stdout()
+                    .matches(
+                            "(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3} 127\\.0\\.0\\.1 GET nope\\.localhost /nothing 404 - - "
+                                    + "[0-9.]+ms \\d+B\n.*"));
             p.terminate();
             Wait.until("the gateway to stop accepting", Duration.ofSeconds(10), () -> !accepts(port));
             release.countDown();
@@ -112,6 +125,40 @@ class ServeCommandIT {
             assertThat(res.headers().firstValue("connection")).contains("close");
             assertThat(p.awaitExit(Duration.ofSeconds(15))).isZero();
             assertThat(Files.exists(dir.resolve("state/gateway.json"))).isFalse();
+        }
+    }
+
+    @Test
+    void aNonLoopbackAddressIsUsedOnlyWhenAskedForAndWarns() throws Exception {
+        try (GatewayProcess p = GatewayProcess.start(
+                List.of(),
+                "serve",
+                "--config",
+                config("").toString(),
+                "--bind",
+                "0.0.0.0",
+                "--port",
+                "0",
+                "--state-dir",
+                dir.resolve("s").toString())) {
+            p.awaitPort(Duration.ofSeconds(20));
+            Wait.until("the warning", Duration.ofSeconds(10), () -> p.stdout()
+                    .contains("listening on 0.0.0.0:0: other machines on your network can reach"));
+        }
+        try (GatewayProcess p = GatewayProcess.start(
+                List.of(),
+                "serve",
+                "--config",
+                config("").toString(),
+                "--port",
+                "0",
+                "--state-dir",
+                dir.resolve("s2").toString())) {
+            p.awaitPort(Duration.ofSeconds(20));
+            assertThat(p.stdout())
+                    .as("loopback by default")
+                    .contains("loopgate listening on http://127.0.0.1:")
+                    .doesNotContain("other machines");
         }
     }
 

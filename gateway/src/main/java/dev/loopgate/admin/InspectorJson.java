@@ -43,8 +43,12 @@ final class InspectorJson {
 
     static ObjectNode detail(Inspector.Entry e) {
         ObjectNode n = summary(e);
-        headers(n.putArray("request_headers"), e.exchange().requestHeaders());
-        headers(n.putArray("response_headers"), e.exchange().responseHeaders());
+        headers(
+                n.putArray("request_headers"),
+                ExchangeRecord.redacted(e.exchange().requestHeaders()));
+        headers(
+                n.putArray("response_headers"),
+                ExchangeRecord.redacted(e.exchange().responseHeaders()));
         return n;
     }
 

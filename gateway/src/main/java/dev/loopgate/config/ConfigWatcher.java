@@ -30,6 +30,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Consumer<ConfigException> onInvalid;
     private final Duration pollInterval;
     private final Thread thread;
+    private final boolean fileEvents;
     private volatile boolean closed;
     private WatchService watcher;
     private String lastContent;
@@ -40,6 +41,18 @@ public final class ConfigWatcher implements AutoCloseable {
             Duration pollInterval,
             Consumer<GatewayConfig> onValid,
             Consumer<ConfigException> onInvalid) {
+        this(file, currentContent, pollInterval, onValid, onInvalid, true);
+    }
+
+    /** With {@code fileEvents} false, only the content check at each poll interval finds edits (as on bind mounts). */
+    public ConfigWatcher(
+            Path file,
+            String currentContent,
+            Duration pollInterval,
+            Consumer<GatewayConfig> onValid,
+            Consumer<ConfigException> onInvalid,
+            boolean fileEvents) {
+        this.fileEvents = fileEvents;
         this.file = file.toAbsolutePath();
         this.lastContent = currentContent;
         this.pollInterval = pollInterval;
@@ -59,6 +72,10 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     public ConfigWatcher start() {
+        if (!fileEvents) {
+            thread.start();
+            return this;
+        }
         try {
             watcher = FileSystems.getDefault().newWatchService();
             file.getParent()

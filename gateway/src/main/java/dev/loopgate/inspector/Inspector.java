@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The last exchanges, for the request inspector: at most {@code capacity} of them and about {@code maxBytes} of
@@ -86,7 +85,7 @@ public final class Inspector implements ExchangeObserver {
         return bytes;
     }
 
-    /** Roughly what an entry keeps alive: its strings (two bytes a char) plus object overhead. */
+    /** Roughly what an entry keeps alive: its strings, plus a typical header line per header (not read: no cost). */
     static long estimate(ExchangeRecord r) {
         long chars = r.client().length()
                 + r.method().length()
@@ -94,14 +93,8 @@ public final class Inspector implements ExchangeObserver {
                 + r.path().length()
                 + r.service().length()
                 + r.backend().length();
-        for (Map.Entry<String, String> h : r.requestHeaders()) {
-            chars += h.getKey().length() + h.getValue().length();
-        }
-        for (Map.Entry<String, String> h : r.responseHeaders()) {
-            chars += h.getKey().length() + h.getValue().length();
-        }
         return 256
                 + 2 * chars
-                + 64L * (r.requestHeaders().size() + r.responseHeaders().size());
+                + 160L * (r.requestHeaders().size() + r.responseHeaders().size());
     }
 }

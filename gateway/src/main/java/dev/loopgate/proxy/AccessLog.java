@@ -13,38 +13,6 @@ final class AccessLog {
         return new Entry(System.nanoTime(), client, method, host, path);
     }
 
-    private static final java.util.Set<String> REDACTED =
-            java.util.Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
-
-    /** Headers as a list, with the values of credentials replaced (cookie names are kept, their values not). */
-    static java.util.List<java.util.Map.Entry<String, String>> redacted(io.netty.handler.codec.http.HttpHeaders h) {
-        java.util.List<java.util.Map.Entry<String, String>> out = new java.util.ArrayList<>(h.size());
-        for (java.util.Map.Entry<String, String> e : h) {
-            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
-            out.add(java.util.Map.entry(
-                    e.getKey(), REDACTED.contains(name) ? redact(name, e.getValue()) : e.getValue()));
-        }
-        return out;
-    }
-
-    private static String redact(String name, String value) {
-        if (!name.equals("cookie")) {
-            int space = value.indexOf(' ');
-            return name.endsWith("authorization") && space > 0
-                    ? value.substring(0, space) + " [redacted]"
-                    : name.equals("set-cookie")
-                            ? value.substring(0, Math.max(0, value.indexOf('=') + 1)) + "[redacted]"
-                            : "[redacted]";
-        }
-        StringBuilder b = new StringBuilder();
-        for (String part : value.split(";")) {
-            int eq = part.indexOf('=');
-            b.append(b.length() == 0 ? "" : "; ")
-                    .append(eq < 0 ? part.trim() : part.substring(0, eq).trim() + "=[redacted]");
-        }
-        return b.toString();
-    }
-
     /** What is known about one exchange so far; touched only on its connection's event loop. */
     static final class Entry {
         private final long startNanos;
@@ -61,8 +29,10 @@ final class AccessLog {
         private long firstByteNanos;
         private boolean aborted;
         private final long startMillis = System.currentTimeMillis();
-        private java.util.List<java.util.Map.Entry<String, String>> requestHeaders = java.util.List.of();
-        private java.util.List<java.util.Map.Entry<String, String>> responseHeaders = java.util.List.of();
+        private io.netty.handler.codec.http.HttpHeaders requestHeaders =
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE;
+        private io.netty.handler.codec.http.HttpHeaders responseHeaders =
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE;
 
         private Entry(long startNanos, String client, String method, String host, String path) {
             this.startNanos = startNanos;
@@ -95,11 +65,11 @@ final class AccessLog {
         }
 
         void requestHeaders(io.netty.handler.codec.http.HttpHeaders h) {
-            requestHeaders = redacted(h);
+            requestHeaders = h;
         }
 
         void responseHeaders(io.netty.handler.codec.http.HttpHeaders h) {
-            responseHeaders = redacted(h);
+            responseHeaders = h;
         }
 
         int status() {
@@ -150,7 +120,7 @@ final class AccessLog {
                     status == 0 ? "-" : status,
                     service,
                     backend,
-                    String.format("%.1f", micros / 1000.0),
+                    String.format(java.util.Locale.ROOT, "%.1f", micros / 1000.0),
                     bytesOut,
                     bytesIn > 0 ? " in=" + bytesIn + "B" : "",
                     aborted ? " aborted" : "");

@@ -1,5 +1,6 @@
 package dev.loopgate.proxy;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
 
@@ -10,8 +11,9 @@ import java.util.Map;
  * @param status the response status, 0 when the exchange broke before one was sent
  * @param connectNanos start to backend connection ready, -1 when no backend was connected
  * @param firstByteNanos start to the backend's response head, -1 when none arrived
- * @param requestHeaders the headers as the client sent them; empty when not captured
- * @param responseHeaders the headers as the client received them; empty when not captured
+ * @param requestHeaders the request headers as forwarded to the backend; kept by reference (no copy on the proxy
+ *     path) and redacted only when read through {@link #redacted}
+ * @param responseHeaders the response headers as the client received them, likewise
  */
 public record ExchangeRecord(
         long startMillis,
@@ -28,5 +30,36 @@ public record ExchangeRecord(
         long bytesIn,
         long bytesOut,
         boolean aborted,
-        List<Map.Entry<String, String>> requestHeaders,
-        List<Map.Entry<String, String>> responseHeaders) {}
+        HttpHeaders requestHeaders,
+        HttpHeaders responseHeaders) {
+
+    private static final java.util.Set<String> CREDENTIALS =
+            java.util.Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
+
+    /** Headers as {@code (name, value)} pairs with credential values replaced; cookie names and auth schemes stay. */
+    public static List<Map.Entry<String, String>> redacted(HttpHeaders headers) {
+        List<Map.Entry<String, String>> out = new java.util.ArrayList<>(headers.size());
+        for (Map.Entry<String, String> e : headers) {
+            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+            out.add(Map.entry(e.getKey(), CREDENTIALS.contains(name) ? redact(name, e.getValue()) : e.getValue()));
+        }
+        return out;
+    }
+
+    private static String redact(String name, String value) {
+        if (name.equals("cookie")) {
+            StringBuilder b = new StringBuilder();
+            for (String part : value.split(";")) {
+                int eq = part.indexOf('=');
+                b.append(b.length() == 0 ? "" : "; ")
+                        .append(eq < 0 ? part.trim() : part.substring(0, eq).trim() + "=[redacted]");
+            }
+            return b.toString();
+        }
+        if (name.equals("set-cookie")) {
+            return value.substring(0, Math.max(0, value.indexOf('=') + 1)) + "[redacted]";
+        }
+        int space = value.indexOf(' ');
+        return space > 0 ? value.substring(0, space) + " [redacted]" : "[redacted]";
+    }
+}

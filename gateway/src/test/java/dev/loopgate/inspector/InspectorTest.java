@@ -3,8 +3,6 @@ package dev.loopgate.inspector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loopgate.proxy.ExchangeRecord;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InspectorTest {
@@ -24,8 +22,8 @@ class InspectorTest {
                 0,
                 10,
                 false,
-                List.of(Map.entry("X-Big", headerValue)),
-                List.of());
+                new io.netty.handler.codec.http.DefaultHttpHeaders().add("X-Big", headerValue),
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
     }
 
     @Test
@@ -45,12 +43,11 @@ class InspectorTest {
     @Test
     void theMemoryCapDropsTheOldestEntries() {
         Inspector inspector = new Inspector(1000, 64 * 1024);
-        String big = "x".repeat(10_000);
-        for (int i = 0; i < 20; i++) {
-            inspector.completed(record("web", 200, big));
+        for (int i = 0; i < 2000; i++) {
+            inspector.completed(record("web", 200, "v"));
         }
         assertThat(inspector.bytes()).isLessThanOrEqualTo(64 * 1024);
-        assertThat(inspector.size()).isBetween(1, 4);
+        assertThat(inspector.size()).isLessThan(1000).isGreaterThan(50);
     }
 
     @Test

@@ -127,6 +127,34 @@ class BackendFailureTest {
     }
 
     @Test
+    void aBackendThatDoesNotAcceptInTimeIs504() throws Exception {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a connect times out.
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress("127.0.0.1", full.getLocalPort()), 200);
+                    } catch (java.io.IOException e) {
+                        // the queue is full: exactly what this test needs
+                    }
+                    fillers.add(s);
+                }
+                gateway = GatewayFixture.start("services:\n  stuck: http://127.0.0.1:" + full.getLocalPort()
+                        + "\ntimeouts:\n  connect: 300ms\n");
+                HttpResponse<String> res = gateway.get("stuck.localhost", "/");
+                assertThat(res.statusCode()).isEqualTo(504);
+                assertThat(res.body()).contains("did not accept the connection in time");
+            } finally {
+                for (java.net.Socket s : fillers) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aDevServerListeningOnlyOnIpv6LoopbackIsExplained() throws Exception {
         TestBackend v6 = keep(TestBackend.http("::1", TestBackend.text("v6")));
         gateway = GatewayFixture.start(
