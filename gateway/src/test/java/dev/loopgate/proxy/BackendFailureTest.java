@@ -43,44 +43,37 @@ class BackendFailureTest {
         }
     }
 
-    /** A backend that reads requests and never answers. */
-    private TestBackend hanging() throws Exception {
+    /** A raw backend that drops whatever a client sends, then does {@code misbehave} with the connection. */
+    private TestBackend misbehaving(java.util.function.Consumer<ChannelHandlerContext> misbehave) throws Exception {
         return keep(TestBackend.raw(
                 "127.0.0.1",
                 p -> p.addLast(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         ReferenceCountUtil.release(msg);
+                        misbehave.accept(ctx);
                     }
                 })));
+    }
+
+    /** A backend that reads requests and never answers. */
+    private TestBackend hanging() throws Exception {
+        return misbehaving(ctx -> {});
     }
 
     /** A backend that resets the connection as soon as a request arrives. */
     private TestBackend resetting() throws Exception {
-        return keep(TestBackend.raw(
-                "127.0.0.1",
-                p -> p.addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ReferenceCountUtil.release(msg);
-                        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                        ctx.close();
-                    }
-                })));
+        return misbehaving(ctx -> {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            ctx.close();
+        });
     }
 
     /** A backend that answers with something that is not HTTP. */
     private TestBackend garbage() throws Exception {
-        return keep(TestBackend.raw(
-                "127.0.0.1",
-                p -> p.addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ReferenceCountUtil.release(msg);
-                        ctx.writeAndFlush(Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII))
-                                .addListener(ChannelFutureListener.CLOSE);
-                    }
-                })));
+        return misbehaving(
+                ctx -> ctx.writeAndFlush(Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII))
+                        .addListener(ChannelFutureListener.CLOSE));
     }
 
     @Test
