@@ -43,12 +43,10 @@ final class InspectorJson {
 
     static ObjectNode detail(Inspector.Entry e) {
         ObjectNode n = summary(e);
-        headers(
-                n.putArray("request_headers"),
-                ExchangeRecord.redacted(e.exchange().requestHeaders()));
+        headers(n.putArray("request_headers"), ExchangeRecord.pairs(e.exchange().requestHeaders()));
         headers(
                 n.putArray("response_headers"),
-                ExchangeRecord.redacted(e.exchange().responseHeaders()));
+                ExchangeRecord.pairs(e.exchange().responseHeaders()));
         return n;
     }
 

@@ -85,7 +85,7 @@ public final class Inspector implements ExchangeObserver {
         return bytes;
     }
 
-    /** Roughly what an entry keeps alive: its strings, plus a typical header line per header (not read: no cost). */
+    /** Roughly what an entry keeps alive: its strings (two bytes a char) plus object overhead. */
     static long estimate(ExchangeRecord r) {
         long chars = r.client().length()
                 + r.method().length()
@@ -93,8 +93,7 @@ public final class Inspector implements ExchangeObserver {
                 + r.path().length()
                 + r.service().length()
                 + r.backend().length();
-        return 256
-                + 2 * chars
-                + 160L * (r.requestHeaders().size() + r.responseHeaders().size());
+        chars += r.requestHeaders().length() + r.responseHeaders().length();
+        return 256 + 2 * chars;
     }
 }

@@ -29,10 +29,8 @@ final class AccessLog {
         private long firstByteNanos;
         private boolean aborted;
         private final long startMillis = System.currentTimeMillis();
-        private io.netty.handler.codec.http.HttpHeaders requestHeaders =
-                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE;
-        private io.netty.handler.codec.http.HttpHeaders responseHeaders =
-                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE;
+        private String requestHeaders = ExchangeRecord.NONE;
+        private String responseHeaders = ExchangeRecord.NONE;
 
         private Entry(long startNanos, String client, String method, String host, String path) {
             this.startNanos = startNanos;
@@ -65,11 +63,11 @@ final class AccessLog {
         }
 
         void requestHeaders(io.netty.handler.codec.http.HttpHeaders h) {
-            requestHeaders = h;
+            requestHeaders = ExchangeRecord.capture(h);
         }
 
         void responseHeaders(io.netty.handler.codec.http.HttpHeaders h) {
-            responseHeaders = h;
+            responseHeaders = ExchangeRecord.capture(h);
         }
 
         int status() {
