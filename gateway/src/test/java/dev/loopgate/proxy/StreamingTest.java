@@ -200,7 +200,8 @@ class StreamingTest {
     }
 
     @Test
-    void theUpgradeRequestReachesTheBackendWithItsUpgradeHeaders() throws Exception {
+    /** Without the backend's 101 nothing is tunnelled: the client's handshake fails instead of hanging. */
+    void aWebSocketHandshakeTheBackendDoesNotAcceptFails() throws Exception {
         CompletableFuture<WebSocket> ws = HttpClient.newHttpClient()
                 .newWebSocketBuilder()
                 .header("Host", "ws.localhost")
