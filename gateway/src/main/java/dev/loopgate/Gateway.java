@@ -1,6 +1,8 @@
 package dev.loopgate;
 
+import dev.loopgate.admin.AdminContext;
 import dev.loopgate.admin.AdminHandler;
+import dev.loopgate.admin.Sessions;
 import dev.loopgate.admin.Token;
 import dev.loopgate.config.ConfigException;
 import dev.loopgate.config.ConfigLoader;
@@ -47,7 +49,8 @@ public final class Gateway implements AutoCloseable {
     private final Token token;
     private final ScheduledExecutorService leases;
     private final HealthChecker checker;
-    private DnsResponder dns;
+    private final Sessions sessions;
+    private final DnsResponder dns;
 
     private Gateway(
             Routes routes,
@@ -58,8 +61,12 @@ public final class Gateway implements AutoCloseable {
             Registry registry,
             Token token,
             ScheduledExecutorService leases,
-            HealthChecker checker) {
+            HealthChecker checker,
+            Sessions sessions,
+            DnsResponder dns) {
         this.checker = checker;
+        this.sessions = sessions;
+        this.dns = dns;
         this.registry = registry;
         this.token = token;
         this.leases = leases;
@@ -136,11 +143,15 @@ public final class Gateway implements AutoCloseable {
                 health);
         Metrics metrics = Metrics.forServer(routes, health, serverRef::get);
         Inspector inspector = new Inspector(config.inspectorSize(), Inspector.DEFAULT_MAX_BYTES);
+        Sessions sessions = new Sessions(Clock.systemUTC());
+        Reloads reloads = new Reloads();
+        AdminContext admin = new AdminContext(
+                routes, registry, token, sessions, health, metrics, inspector, () -> reloads.lastError);
         GatewayServer server = GatewayServer.start(
                 routes,
                 listen,
                 options.portOverride() == null,
-                new AdminHandler(routes, registry, token, health, metrics, inspector),
+                new AdminHandler(admin, Clock.systemUTC()),
                 config.inspectorSize() == 0 ? metrics : ExchangeObserver.both(metrics, inspector));
         serverRef.set(server);
         HealthChecker checker = new HealthChecker(
@@ -153,7 +164,6 @@ public final class Gateway implements AutoCloseable {
         });
         leases.scheduleWithFixedDelay(registry::expireLeases, 250, 250, TimeUnit.MILLISECONDS);
         ConfigWatcher watcher = null;
-        Reloads reloads = new Reloads();
         if (options.configFile() != null) {
             ListenAddress started = listen;
             watcher = new ConfigWatcher(
@@ -185,9 +195,8 @@ public final class Gateway implements AutoCloseable {
                 log.warn("the DNS responder cannot listen on {}: {}", config.dnsListen(), e.getMessage());
             }
         }
-        Gateway gateway =
-                new Gateway(routes, server, watcher, options.stateDir(), reloads, registry, token, leases, checker);
-        gateway.dns = dns;
+        Gateway gateway = new Gateway(
+                routes, server, watcher, options.stateDir(), reloads, registry, token, leases, checker, sessions, dns);
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
@@ -318,6 +327,7 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig config = routes.current().config();
         b.append("  config  ").append(config.source()).append('\n');
         b.append("  admin   ").append(adminUrl()).append('\n');
+        b.append("  sign in ").append(dashboardLoginUrl()).append(" (once; 'loopgate dashboard' prints a new one)\n");
         routes.current().urls(port()).forEach((name, urls) -> {
             for (String u : urls) {
                 b.append(String.format(
@@ -335,6 +345,11 @@ public final class Gateway implements AutoCloseable {
             b.append("  no services yet: add e.g. 'services: { web: 5173 }' to the config file\n");
         }
         return b.toString();
+    }
+
+    /** A one-time URL that signs a browser in to the dashboard. */
+    public String dashboardLoginUrl() {
+        return adminUrl() + "login?code=" + sessions.newLoginCode();
     }
 
     public Registry registry() {

@@ -21,4 +21,21 @@ final class Origins {
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         return host.equals(adminHost) || host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
     }
+
+    /** Whether the origin is exactly the admin host on this gateway: the only page whose cookie may change state. */
+    static boolean isAdmin(String origin, String adminHost, int port) {
+        if (origin == null) {
+            return false;
+        }
+        try {
+            URI uri = new URI(origin.trim());
+            int p = uri.getPort() == -1 ? 80 : uri.getPort();
+            return "http".equalsIgnoreCase(uri.getScheme())
+                    && adminHost.equalsIgnoreCase(uri.getHost())
+                    && p == port
+                    && (uri.getPath() == null || uri.getPath().isEmpty());
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
 }

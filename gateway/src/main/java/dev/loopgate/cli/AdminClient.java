@@ -122,6 +122,10 @@ final class AdminClient {
         return send("PUT", path, body);
     }
 
+    Reply post(String path) throws Unreachable {
+        return send("POST", path, null);
+    }
+
     Reply delete(String path) throws Unreachable {
         return send("DELETE", path, null);
     }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RegisterCommand.class,
             UnregisterCommand.class,
             RunCommand.class,
+            DashboardCommand.class,
             PortsCommand.class,
             DoctorCommand.class,
             EnvCommand.class,

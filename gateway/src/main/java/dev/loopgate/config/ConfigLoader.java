@@ -22,7 +22,10 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Turns a YAML file into a validated {@link GatewayConfig}, or a {@link ConfigException} listing every problem. */
 public final class ConfigLoader {
     private static final Set<String> TOP = ordered(
-            "listen", "admin", "services", "limits", "timeouts", "trusted_proxies", "hosts_file", "dns", "inspector");
+            "listen", "admin", "services", "limits", "timeouts", "trusted_proxies", "hosts_file", "dns", "inspector",
+            "docker");
+    private static final Set<String> DOCKER = ordered("enabled", "endpoint");
+    static final String DEFAULT_DOCKER_ENDPOINT = "unix:///var/run/docker.sock";
     private static final Set<String> INSPECTOR = ordered("size");
     private static final Set<String> HOSTS_FILE = ordered("sync", "path");
     private static final Set<String> DNS = ordered("listen");
@@ -135,7 +138,32 @@ public final class ConfigLoader {
                     source,
                     readHostsFile(top.get("hosts_file")),
                     readDns(top.get("dns")),
-                    readInspector(top.get("inspector")));
+                    readInspector(top.get("inspector")),
+                    readDocker(top.get("docker")));
+        }
+
+        private String readDocker(Node node) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> m = yaml.mapping(node, "docker", DOCKER);
+            if (m == null
+                    || !m.containsKey("enabled")
+                    || !Boolean.TRUE.equals(yaml.bool(m.get("enabled"), "docker.enabled"))) {
+                return null;
+            }
+            if (!m.containsKey("endpoint")) {
+                return DEFAULT_DOCKER_ENDPOINT;
+            }
+            String v = yaml.scalar(m.get("endpoint"), "docker.endpoint");
+            if (v != null && v.matches("unix:///\\S+")) {
+                return v;
+            }
+            yaml.problem(
+                    m.get("endpoint"),
+                    "docker.endpoint",
+                    "must be the Engine's unix socket, e.g. " + DEFAULT_DOCKER_ENDPOINT);
+            return null;
         }
 
         private int readInspector(Node node) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param hostsFile the hosts file kept in sync with the served names, or {@code null} for none
  * @param dnsListen where the DNS responder answers, or {@code null} for none
  * @param inspectorSize how many recent exchanges the request inspector keeps; 0 turns it off
+ * @param dockerEndpoint the Docker Engine socket to discover labelled containers from, or {@code null} for none
  */
 public record GatewayConfig(
         ListenAddress listen,
@@ -23,7 +24,8 @@ public record GatewayConfig(
         String source,
         java.nio.file.Path hostsFile,
         ListenAddress dnsListen,
-        int inspectorSize) {
+        int inspectorSize,
+        String dockerEndpoint) {
 
     public static final String DEFAULT_ADMIN_HOST = "loopgate.localhost";
 
@@ -36,7 +38,9 @@ public record GatewayConfig(
             Timeouts timeouts,
             List<Cidr> trustedProxies,
             String source) {
-        this(listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null, 1000);
+        this(
+                listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null, 1000,
+                null);
     }
 
     public GatewayConfig {

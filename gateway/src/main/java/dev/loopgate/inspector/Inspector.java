@@ -4,6 +4,7 @@ import dev.loopgate.proxy.ExchangeObserver;
 import dev.loopgate.proxy.ExchangeRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public final class Inspector implements ExchangeObserver {
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long nextId = 1;
     private long bytes;
+    private long clears;
 
     public Inspector(int capacity, long maxBytes) {
         this.capacity = capacity;
@@ -72,9 +74,37 @@ public final class Inspector implements ExchangeObserver {
         return null;
     }
 
+    /**
+     * The entries newer than {@code id}, oldest first: at most the newest {@code limit} of them. The dashboard's
+     * stream sends these as they come.
+     */
+    public synchronized List<Entry> after(long id, int limit) {
+        List<Entry> out = new ArrayList<>();
+        for (Iterator<Entry> it = entries.descendingIterator(); it.hasNext() && out.size() < limit; ) {
+            Entry e = it.next();
+            if (e.id() <= id) {
+                break;
+            }
+            out.add(e);
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    /** The id the newest entry got (or 0): streams start after it. */
+    public synchronized long lastId() {
+        return nextId - 1;
+    }
+
     public synchronized void clear() {
         entries.clear();
         bytes = 0;
+        clears++;
+    }
+
+    /** How often the inspector was cleared, so that open dashboards can clear their lists too. */
+    public synchronized long clears() {
+        return clears;
     }
 
     public synchronized int size() {

@@ -16,4 +16,18 @@ public interface AdminRequests {
      * @param body the whole request body (empty when there was none); the caller keeps ownership and releases it
      */
     FullHttpResponse handle(HttpRequest request, ByteBuf body, int gatewayPort, ByteBufAllocator alloc);
+
+    /**
+     * A live server-sent event stream for this request, or {@code null} when it is not one the admin host may open
+     * (then {@link #handle} answers it, with the reason).
+     */
+    Stream openStream(HttpRequest request);
+
+    /** An open event stream: asked for what to send every {@link #TICK_MILLIS} on the connection's event loop. */
+    interface Stream {
+        long TICK_MILLIS = 500;
+
+        /** The event text to send now, or {@code null} when there is nothing new. */
+        String next(int gatewayPort);
+    }
 }

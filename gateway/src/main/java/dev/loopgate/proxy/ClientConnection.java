@@ -218,6 +218,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Admin requests are small and answered whole: the body is read first, up to {@link AdminRequests#MAX_BODY}. */
     private void startAdmin(HttpRequest req, boolean keepAlive) {
+        AdminRequests.Stream stream =
+                req.method().equals(HttpMethod.GET) ? gateway.admin().openStream(req) : null;
+        if (stream != null) {
+            localLog.status(200);
+            localLog.write(gateway.observer());
+            localLog = null;
+            state = State.STREAMING;
+            DashboardFeed.start(ctx, stream, gateway);
+            return;
+        }
         if (req.method().equals(HttpMethod.GET) && req.uri().startsWith(AdminEvents.PATH)) {
             AdminEvents.Decision d = AdminEvents.decide(req, gateway.routes().current());
             if (d.problem() != null) {

@@ -98,6 +98,46 @@ class CliTest {
     }
 
     @Test
+    void dashboardPrintsALinkThatSignsInOnce() throws Exception {
+        Result r = run("dashboard", "--no-open");
+        assertThat(r.code()).as(r.err()).isZero();
+        String url = r.out()
+                .lines()
+                .filter(l -> l.startsWith("  http://"))
+                .findFirst()
+                .orElseThrow()
+                .trim();
+        assertThat(url).startsWith("http://loopgate.localhost:" + gateway.port() + "/login?code=");
+        assertThat(r.out()).contains("works once");
+        var http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.IntSupplier open = () -> {
+            try {
+                return http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(url.replace("loopgate.localhost:", "127.0.0.1:")))
+                                        .header("Host", "loopgate.localhost")
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(open.getAsInt()).isEqualTo(303);
+        assertThat(open.getAsInt()).isEqualTo(403);
+    }
+
+    @Test
+    void dashboardOpensABrowserOnlyWhereThereIsOne() {
+        assertThat(DashboardCommand.opener(java.util.Map.of("BROWSER", "firefox"), "Linux"))
+                .containsExactly("firefox");
+        assertThat(DashboardCommand.opener(java.util.Map.of(), "Mac OS X")).containsExactly("open");
+        assertThat(DashboardCommand.opener(java.util.Map.of("PATH", "/usr/bin"), "Linux"))
+                .as("no display: only the printed link")
+                .isNull();
+    }
+
+    @Test
     void withoutARunningGatewayTheCommandsSaySo() {
         gateway.close();
         Result ls = run("ls");

@@ -1,6 +1,8 @@
 package dev.loopgate.testing;
 
+import dev.loopgate.admin.AdminContext;
 import dev.loopgate.admin.AdminHandler;
+import dev.loopgate.admin.Sessions;
 import dev.loopgate.admin.Token;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.GatewayConfig;
@@ -19,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A real gateway on 127.0.0.1 and an ephemeral port, configured from YAML text, with a real HTTP client. */
 public final class GatewayFixture implements AutoCloseable {
@@ -38,30 +41,55 @@ public final class GatewayFixture implements AutoCloseable {
     public static final String TOKEN = "test-token";
 
     private Registry registry;
+    private Sessions sessions;
+    private AtomicReference<String> configError;
 
     public static GatewayFixture start(String yaml) throws Exception {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
         HealthStates health = new HealthStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> {}, health);
-        java.util.concurrent.atomic.AtomicReference<GatewayServer> ref =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<GatewayServer> ref = new AtomicReference<>();
         Metrics metrics = Metrics.forServer(routes, health, ref::get).bindJvmMeters();
         Inspector inspector = new Inspector(Inspector.DEFAULT_CAPACITY, Inspector.DEFAULT_MAX_BYTES);
+        Sessions sessions = new Sessions(Clock.systemUTC());
+        AtomicReference<String> configError = new AtomicReference<>();
         GatewayServer server = GatewayServer.start(
                 routes,
                 new ListenAddress("127.0.0.1", 0),
                 false,
-                new AdminHandler(routes, registry, Token.of(TOKEN), health, metrics, inspector),
+                new AdminHandler(
+                        new AdminContext(
+                                routes,
+                                registry,
+                                Token.of(TOKEN),
+                                sessions,
+                                health,
+                                metrics,
+                                inspector,
+                                configError::get),
+                        Clock.systemUTC()),
                 ExchangeObserver.both(metrics, inspector));
         ref.set(server);
         GatewayFixture f = new GatewayFixture(routes, server);
         f.registry = registry;
+        f.sessions = sessions;
+        f.configError = configError;
         return f;
     }
 
     public void reload(String yaml) throws Exception {
         registry.fileChanged(ConfigLoader.parse(yaml, "test.yaml"));
+    }
+
+    /** Dashboard sign-in, to mint login codes as {@code loopgate dashboard} does. */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** What the dashboard shows as the last rejected config edit. */
+    public void configError(String error) {
+        configError.set(error);
     }
 
     public Registry registry() {

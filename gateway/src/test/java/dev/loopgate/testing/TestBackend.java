@@ -50,6 +50,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public final AtomicInteger connections = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     public final List<Recorded> requests = new CopyOnWriteArrayList<>();
     public final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group;
@@ -175,6 +176,9 @@ public final class TestBackend implements AutoCloseable {
     /** Stops like a killed process: the listening socket and every open connection close at once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         children.close().syncUninterruptibly();
         group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -1,0 +1,23 @@
+package dev.loopgate.admin;
+
+import dev.loopgate.health.HealthStates;
+import dev.loopgate.inspector.Inspector;
+import dev.loopgate.metrics.Metrics;
+import dev.loopgate.registry.Registry;
+import dev.loopgate.routing.Routes;
+import java.util.function.Supplier;
+
+/**
+ * What the admin host reads and changes.
+ *
+ * @param configError the problems of the last rejected config edit, or {@code null} while the file is valid
+ */
+public record AdminContext(
+        Routes routes,
+        Registry registry,
+        Token token,
+        Sessions sessions,
+        HealthStates health,
+        Metrics metrics,
+        Inspector inspector,
+        Supplier<String> configError) {}

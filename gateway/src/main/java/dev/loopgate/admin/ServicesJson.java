@@ -1,0 +1,87 @@
+package dev.loopgate.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.Json;
+import dev.loopgate.config.ServiceConfig;
+import dev.loopgate.health.BackendHealth;
+import dev.loopgate.health.HealthStates;
+import dev.loopgate.routing.BackendEntry;
+import dev.loopgate.routing.RouteTable;
+import dev.loopgate.routing.ServiceEntry;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /api/v1/services}: every service with its URLs and backends, as PRODUCT.md names the fields. */
+final class ServicesJson {
+    private ServicesJson() {}
+
+    static ObjectNode of(RouteTable table, int port, HealthStates health) {
+        return of(table, port, health, true);
+    }
+
+    /**
+     * @param withCheckTimes whether to include {@code last_check}, which changes with every probe; without it the
+     *     result changes only when something a person would notice does
+     */
+    static ObjectNode of(RouteTable table, int port, HealthStates health, boolean withCheckTimes) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        ArrayNode list = root.putArray("services");
+        Map<String, List<String>> urls = table.urls(port);
+        for (ServiceEntry e : table.services().values()) {
+            ServiceConfig s = e.config();
+            ObjectNode n = list.addObject();
+            n.put("name", s.name());
+            s.hosts().forEach(n.putArray("hosts")::add);
+            s.paths().forEach(n.putArray("paths")::add);
+            n.put("strip_prefix", s.stripPrefix());
+            n.put("source", e.source());
+            urls.get(s.name()).forEach(n.putArray("urls")::add);
+            ArrayNode backends = n.putArray("backends");
+            for (BackendEntry b : e.backends()) {
+                ObjectNode bn = backends.addObject();
+                bn.put("id", b.id());
+                bn.put("url", b.url().toString());
+                bn.put("source", b.source());
+                BackendHealth h = health.of(s.name(), b.id());
+                bn.put("health", h.status().label());
+                if (h.lastCheck() == null || !withCheckTimes) {
+                    bn.putNull("last_check");
+                } else {
+                    bn.put("last_check", h.lastCheck().toString());
+                }
+                if (h.lastError() == null) {
+                    bn.putNull("last_error");
+                } else {
+                    bn.put("last_error", h.lastError());
+                }
+                if (h.latencyMicros() >= 0 && withCheckTimes) {
+                    bn.put("latency_ms", h.latencyMicros() / 1000.0);
+                }
+                if (b.leaseExpiresAt() == null) {
+                    bn.putNull("lease_expires_at");
+                } else {
+                    bn.put("lease_expires_at", b.leaseExpiresAt().toString());
+                }
+            }
+        }
+        return root;
+    }
+
+    /** Adds each service's last-minute request figures under {@code stats} (zeros for a quiet service). */
+    static ObjectNode withStats(ObjectNode root, Map<String, ServiceStats> stats) {
+        for (var node : root.get("services")) {
+            ServiceStats s = stats.get(node.get("name").asText());
+            ObjectNode n = ((ObjectNode) node).putObject("stats");
+            n.put("requests", s == null ? 0 : s.requests());
+            n.put("per_second", s == null ? 0 : Math.round(s.perSecond() * 100) / 100.0);
+            n.put("error_ratio", s == null ? 0 : Math.round(s.errorRatio() * 1000) / 1000.0);
+            if (s == null) {
+                n.putNull("p95_ms");
+            } else {
+                n.put("p95_ms", s.p95Millis());
+            }
+        }
+        return root;
+    }
+}
