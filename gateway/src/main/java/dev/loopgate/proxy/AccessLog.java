@@ -32,6 +32,14 @@ final class AccessLog {
         private String requestHeaders = ExchangeRecord.NONE;
         private String responseHeaders = ExchangeRecord.NONE;
 
+        String host() {
+            return host;
+        }
+
+        String path() {
+            return path;
+        }
+
         private Entry(long startNanos, String client, String method, String host, String path) {
             this.startNanos = startNanos;
             this.client = client;

@@ -20,6 +20,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,6 +66,7 @@ final class Exchange implements BackendConnector.Callback {
     private boolean wantClientRead;
     private boolean wantBackendRead;
     private ScheduledFuture<?> responseTimer;
+    private HeldResponse held;
 
     Exchange(
             ClientConnection client,
@@ -361,6 +364,10 @@ final class Exchange implements BackendConnector.Callback {
         backend.answered(code, route.service().outlier5xx());
         prepareFraming(res);
         log.responseHeaders(res.headers());
+        if (HostRejection.worthPeeking(res, request.method())) {
+            held = new HeldResponse(res, clientCtx.alloc());
+            return;
+        }
         clientCtx.write(res);
     }
 
@@ -423,19 +430,62 @@ final class Exchange implements BackendConnector.Callback {
             c.release();
             return;
         }
+        if (held != null) {
+            if (heldBack(c, last)) {
+                completeResponse();
+            }
+            return;
+        }
         log.addBytesOut(c.content().readableBytes());
         clientCtx.write(c.touch("backend → client")).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (last) {
-            responseComplete = true;
-            clientCtx.flush();
-            if (!requestComplete) {
-                // The backend answered without reading the whole body (a 413, or a final status instead of
-                // "100 Continue"): neither connection can be reused, the rest of the body is unread.
-                backendReusable = false;
-                clientKeepAlive = false;
-            }
-            finish();
+            completeResponse();
         }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    private void completeResponse() {
+        responseComplete = true;
+        clientCtx.flush();
+        if (!requestComplete) {
+            // The backend answered without reading the whole body (a 413, or a final status instead of
+            // "100 Continue"): neither connection can be reused, the rest of the body is unread.
+            backendReusable = false;
+            clientKeepAlive = false;
+        }
+        finish();
+    }
+
+    /**
+     * Collects a held-back 403 until its end, then either writes what was held (and returns {@code true}: the
+     * response is complete) or answers the page that explains the refusal instead.
+     */
+    private boolean heldBack(HttpContent c, boolean last) {
+        held.add(c);
+        if (!last) {
+            return false;
+        }
+        HeldResponse h = held;
+        held = null;
+        Problem p = HostRejection.recognise(h.text(), log.host(), log.path(), backend);
+        if (p == null) {
+            log.addBytesOut(h.size());
+            h.writeTo(clientCtx);
+            return true;
+        }
+        h.release();
+        responseComplete = true;
+        finished = true;
+        cancelResponseTimer();
+        releaseBackend();
+        client.respondProblem(this, p, clientKeepAlive && requestComplete);
+        return false;
     }
 
     void onBackendReadComplete() {
@@ -489,6 +539,7 @@ final class Exchange implements BackendConnector.Callback {
             return;
         }
         finished = true;
+        releaseHeld();
         cancelResponseTimer();
         closeBackend();
     }
@@ -523,6 +574,7 @@ final class Exchange implements BackendConnector.Callback {
      * because the response already started (the client connection is then aborted).
      */
     private boolean endForLocalAnswer() {
+        releaseHeld();
         if (responseStarted) {
             abortClient();
             return false;
@@ -540,15 +592,25 @@ final class Exchange implements BackendConnector.Callback {
         Problem problem = failure.describe(backend, detail);
         boolean keepAlive = clientKeepAlive && requestComplete;
         if (failure == BackendFailure.REFUSED) {
-            AddressFamilyProbe.explain(
+            RefusalDiagnosis.explain(
                     backend,
                     clientCtx.channel().eventLoop(),
                     gateway.connector(),
                     problem,
+                    takenPorts(),
                     p -> client.respondProblem(this, p, keepAlive));
         } else {
             client.respondProblem(this, problem, keepAlive);
         }
+    }
+
+    /** The ports a dev server cannot have moved to: the gateway's own and those routes already use. */
+    private Set<Integer> takenPorts() {
+        Set<Integer> taken = new HashSet<>();
+        taken.add(gateway.port());
+        gateway.routes().current().services().values().forEach(s -> s.backends()
+                .forEach(b -> taken.add(b.url().port())));
+        return taken;
     }
 
     private void rejectBrokenRequestBody(String why) {
@@ -563,6 +625,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void abortClient() {
+        releaseHeld();
         finished = true;
         cancelResponseTimer();
         closeBackend();
@@ -596,6 +659,12 @@ final class Exchange implements BackendConnector.Callback {
     private void finish() {
         finished = true;
         cancelResponseTimer();
+        releaseBackend();
+        client.exchangeDone(this, clientKeepAlive);
+    }
+
+    /** Returns a cleanly finished backend connection to its pool, or closes it. */
+    private void releaseBackend() {
         countActive(false);
         Channel ch = backendChannel;
         backendChannel = null;
@@ -607,7 +676,6 @@ final class Exchange implements BackendConnector.Callback {
                 ch.close();
             }
         }
-        client.exchangeDone(this, clientKeepAlive);
     }
 
     private void startTunnel() {

@@ -1,0 +1,107 @@
+package dev.loopgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loopgate.testing.GatewayFixture;
+import dev.loopgate.testing.TestBackend;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Dev servers that refuse the forwarded name, or moved to another port: pages that say which line fixes it. */
+class DevServerRefusalTest {
+    private static final String VITE = "Blocked request. This host (\"web.localhost\") is not allowed.\n"
+            + "To allow this host, add \"web.localhost\" to `server.allowedHosts` in vite.config.js.";
+
+    private TestBackend backend;
+    private GatewayFixture gateway;
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** A backend answering every request with 403, {@code body} and {@code type}. */
+    private void forbidding(String body, String type) throws Exception {
+        backend = TestBackend.http((ctx, req) -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            var res = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN, Unpooled.wrappedBuffer(bytes));
+            res.headers().set("Content-Type", type).set("Content-Length", bytes.length);
+            ctx.writeAndFlush(res);
+        });
+        gateway = GatewayFixture.start("services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
+    }
+
+    @Test
+    void vitesBlockedRequestBecomesAPageWithTheConfigLine() throws Exception {
+        forbidding(VITE, "text/plain");
+        HttpResponse<String> res = gateway.get("web.localhost", "/", "Accept", "text/html");
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body())
+                .contains("Vite refused the host name")
+                .contains("allowedHosts: [&#39;web.localhost&#39;]", "vite.config.js");
+        HttpResponse<String> plain = gateway.get("web.localhost", "/");
+        assertThat(plain.body()).contains("allowedHosts: ['web.localhost']");
+        assertThat(gateway.get("web.localhost", "/again").statusCode())
+                .as("the backend connection was reused cleanly")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void nextJsRefusingItsDevResourcesIsExplained() throws Exception {
+        forbidding("Unauthorized", "text/plain");
+        HttpResponse<String> res = gateway.get("web.localhost", "/_next/webpack-hmr", "Accept", "application/json");
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body()).contains("allowedDevOrigins").contains("web.localhost");
+        assertThat(gateway.get("web.localhost", "/account").body())
+                .as("the application's own 403 elsewhere passes through")
+                .isEqualTo("Unauthorized");
+    }
+
+    @Test
+    void anApplicationsOwn403PassesThroughUntouched() throws Exception {
+        forbidding("{\"error\":\"not your order\"}", "application/json");
+        HttpResponse<String> res = gateway.get("web.localhost", "/orders/7");
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body()).isEqualTo("{\"error\":\"not your order\"}");
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/json");
+    }
+
+    @Test
+    void aDevServerThatMovedToANearbyPortIsFound() throws Exception {
+        backend = TestBackend.http(TestBackend.text("moved"));
+        int wanted = freeNeighbour(backend.port());
+        gateway = GatewayFixture.start("services:\n  web: http://127.0.0.1:" + wanted + "\n");
+        HttpResponse<String> res = gateway.get("web.localhost", "/");
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertThat(res.body())
+                .contains("another port")
+                .contains("listens on port " + backend.port())
+                .contains("web: " + backend.port());
+    }
+
+    /** A free port next to {@code port}, so that {@code port} is the closest listener to it. */
+    private static int freeNeighbour(int port) throws Exception {
+        for (int candidate : new int[] {port - 1, port + 1}) {
+            try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getByName("127.0.0.1"))) {
+                return candidate;
+            } catch (java.io.IOException e) {
+                // taken: try the other side
+            }
+        }
+        throw new org.opentest4j.TestAbortedException("both neighbours of " + port + " are taken");
+    }
+}
