@@ -9,6 +9,7 @@ import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.ConfigWatcher;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ListenAddress;
+import dev.loopgate.docker.DockerDiscovery;
 import dev.loopgate.health.HealthChecker;
 import dev.loopgate.health.HealthStates;
 import dev.loopgate.inspector.Inspector;
@@ -51,6 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final HealthChecker checker;
     private final Sessions sessions;
     private final DnsResponder dns;
+    private final DockerDiscovery docker;
 
     private Gateway(
             Routes routes,
@@ -63,7 +65,9 @@ public final class Gateway implements AutoCloseable {
             ScheduledExecutorService leases,
             HealthChecker checker,
             Sessions sessions,
-            DnsResponder dns) {
+            DnsResponder dns,
+            DockerDiscovery docker) {
+        this.docker = docker;
         this.checker = checker;
         this.sessions = sessions;
         this.dns = dns;
@@ -146,7 +150,15 @@ public final class Gateway implements AutoCloseable {
         Sessions sessions = new Sessions(Clock.systemUTC());
         Reloads reloads = new Reloads();
         AdminContext admin = new AdminContext(
-                routes, registry, token, sessions, health, metrics, inspector, () -> reloads.lastError);
+                routes,
+                registry,
+                token,
+                sessions,
+                health,
+                metrics,
+                inspector,
+                () -> reloads.lastError,
+                "1".equals(System.getenv("LOOPGATE_CONTAINER")));
         GatewayServer server = GatewayServer.start(
                 routes,
                 listen,
@@ -187,6 +199,15 @@ public final class Gateway implements AutoCloseable {
         if (config.hostsFile() != null) {
             keepHostsFileInSync(routes, config.hostsFile());
         }
+        DockerDiscovery docker = config.dockerEndpoint() == null
+                ? null
+                : DockerDiscovery.start(
+                        config.dockerEndpoint(),
+                        server.transport(),
+                        server.healthLoop(),
+                        leases,
+                        registry::dockerChanged,
+                        () -> routes.current().config().adminHost());
         DnsResponder dns = null;
         if (config.dnsListen() != null) {
             try {
@@ -196,7 +217,18 @@ public final class Gateway implements AutoCloseable {
             }
         }
         Gateway gateway = new Gateway(
-                routes, server, watcher, options.stateDir(), reloads, registry, token, leases, checker, sessions, dns);
+                routes,
+                server,
+                watcher,
+                options.stateDir(),
+                reloads,
+                registry,
+                token,
+                leases,
+                checker,
+                sessions,
+                dns,
+                docker);
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
@@ -362,6 +394,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (docker != null) {
+            docker.close();
+        }
         if (dns != null) {
             dns.close();
         }

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
  * What the admin host reads and changes.
  *
  * @param configError the problems of the last rejected config edit, or {@code null} while the file is valid
+ * @param networkBackends whether registrations may name backends beyond loopback: in a container
+ *     ({@code LOOPGATE_CONTAINER=1}) the other Compose services are the local ones
  */
 public record AdminContext(
         Routes routes,
@@ -20,4 +22,5 @@ public record AdminContext(
         HealthStates health,
         Metrics metrics,
         Inspector inspector,
-        Supplier<String> configError) {}
+        Supplier<String> configError,
+        boolean networkBackends) {}

@@ -32,6 +32,13 @@ final class RegistrationRequest {
 
     static Registration parse(String service, String id, JsonNode body, String adminHost, Instant now)
             throws RegistryException {
+        return parse(service, id, body, adminHost, now, false);
+    }
+
+    /** @param networkBackends whether the URL may name other hosts of a container network, not only loopback */
+    static Registration parse(
+            String service, String id, JsonNode body, String adminHost, Instant now, boolean networkBackends)
+            throws RegistryException {
         try {
             Names.checkServiceName(service);
         } catch (IllegalArgumentException e) {
@@ -50,7 +57,7 @@ final class RegistrationRequest {
                 throw bad(f, "unknown field" + (hint == null ? "" : "; did you mean '" + hint + "'?"));
             }
         }
-        BackendUrl url = url(body.get("url"));
+        BackendUrl url = url(body.get("url"), networkBackends);
         Duration ttl = body.has("ttl") ? ttl(body.get("ttl")) : null;
         List<String> hosts = body.has("hosts") ? strings(body.get("hosts"), "hosts") : List.of(service + ".localhost");
         List<String> normalizedHosts = new ArrayList<>();
@@ -100,7 +107,7 @@ final class RegistrationRequest {
                 ttl == null ? null : now.plus(ttl));
     }
 
-    private static BackendUrl url(JsonNode node) throws RegistryException {
+    private static BackendUrl url(JsonNode node, boolean networkBackends) throws RegistryException {
         if (node == null || !node.isTextual()) {
             throw bad("url", "is required, e.g. \"http://127.0.0.1:5173\"");
         }
@@ -110,6 +117,15 @@ final class RegistrationRequest {
         } catch (IllegalArgumentException e) {
             throw bad("url", e.getMessage());
         }
+        if (networkBackends) {
+            if (isLinkLocalOrUnspecified(url.host())) {
+                throw bad(
+                        "url",
+                        "'" + url.host() + "' is a link-local or unspecified address: loopgate does not forward to"
+                                + " cloud metadata endpoints or 0.0.0.0; name the service instead");
+            }
+            return url;
+        }
         if (!isLoopback(url.host())) {
             throw bad(
                     "url",
@@ -117,6 +133,19 @@ final class RegistrationRequest {
                             + " (localhost, 127.0.0.1 or ::1)");
         }
         return url;
+    }
+
+    /** 169.254.0.0/16, fe80::/10, 0.0.0.0 and :: (and multicast), checked on literals; names pass. */
+    static boolean isLinkLocalOrUnspecified(String host) {
+        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            return false;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            return a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress();
+        } catch (UnknownHostException e) {
+            return true;
+        }
     }
 
     /** Loopback only, checked on the literal: a name other than localhost could resolve anywhere later. */

@@ -22,7 +22,15 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Turns a YAML file into a validated {@link GatewayConfig}, or a {@link ConfigException} listing every problem. */
 public final class ConfigLoader {
     private static final Set<String> TOP = ordered(
-            "listen", "admin", "services", "limits", "timeouts", "trusted_proxies", "hosts_file", "dns", "inspector",
+            "listen",
+            "admin",
+            "services",
+            "limits",
+            "timeouts",
+            "trusted_proxies",
+            "hosts_file",
+            "dns",
+            "inspector",
             "docker");
     private static final Set<String> DOCKER = ordered("enabled", "endpoint");
     static final String DEFAULT_DOCKER_ENDPOINT = "unix:///var/run/docker.sock";

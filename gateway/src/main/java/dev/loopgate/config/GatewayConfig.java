@@ -39,7 +39,17 @@ public record GatewayConfig(
             List<Cidr> trustedProxies,
             String source) {
         this(
-                listen, listenFromFile, adminHost, services, limits, timeouts, trustedProxies, source, null, null, 1000,
+                listen,
+                listenFromFile,
+                adminHost,
+                services,
+                limits,
+                timeouts,
+                trustedProxies,
+                source,
+                null,
+                null,
+                1000,
                 null);
     }
 

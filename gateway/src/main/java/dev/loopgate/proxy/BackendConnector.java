@@ -27,6 +27,7 @@ final class BackendConnector {
     static final String CODEC = "codec";
 
     private final Transport transport;
+    private final NameResolvers resolvers;
     private final LongSupplier idleTimeoutNanos;
     private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> idle = new ConcurrentHashMap<>();
@@ -40,8 +41,9 @@ final class BackendConnector {
         void failed(Throwable cause);
     }
 
-    BackendConnector(Transport transport, LongSupplier idleTimeoutNanos) {
+    BackendConnector(Transport transport, NameResolvers resolvers, LongSupplier idleTimeoutNanos) {
         this.transport = transport;
+        this.resolvers = resolvers;
         this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
@@ -191,9 +193,14 @@ final class BackendConnector {
         }
     }
 
-    private static void connect(
+    /** Loopback literals connect as they are; only a name needs the (non-blocking) resolver. */
+    private Bootstrap resolving(Bootstrap b, InetSocketAddress address) {
+        return address.isUnresolved() ? b.clone().resolver(resolvers.group()) : b;
+    }
+
+    private void connect(
             Bootstrap b, Backend backend, List<InetSocketAddress> addrs, int i, Throwable earlier, Callback cb) {
-        b.connect(addrs.get(i)).addListener((ChannelFuture f) -> {
+        resolving(b, addrs.get(i)).connect(addrs.get(i)).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 if (i > 0) {
                     backend.preferIpv6(!backend.preferIpv6());

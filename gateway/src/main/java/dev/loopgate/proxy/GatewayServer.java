@@ -33,6 +33,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final GatewayContext gateway;
     private final Transport transport;
+    private final NameResolvers resolvers;
     private final String fallbackNote;
     private final io.netty.channel.EventLoop healthLoop;
 
@@ -41,7 +42,9 @@ public final class GatewayServer implements AutoCloseable {
             Channel serverChannel,
             GatewayContext gateway,
             Transport transport,
+            NameResolvers resolvers,
             String fallbackNote) {
+        this.resolvers = resolvers;
         this.group = group;
         this.serverChannel = serverChannel;
         this.gateway = gateway;
@@ -65,10 +68,12 @@ public final class GatewayServer implements AutoCloseable {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors(), "loopgate");
         ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+        NameResolvers resolvers = new NameResolvers(transport);
         GatewayContext gateway = new GatewayContext(
                 routes,
                 new BackendConnector(
                         transport,
+                        resolvers,
                         () -> routes.current().config().timeouts().backendIdle().toNanos()),
                 admin,
                 clients,
@@ -102,13 +107,13 @@ public final class GatewayServer implements AutoCloseable {
                         + "\n  or: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80";
             }
             gateway.port(((InetSocketAddress) ch.localAddress()).getPort());
-            if (!listen.isLoopback()) {
+            if (!listen.isLoopback() && !"1".equals(System.getenv("LOOPGATE_CONTAINER"))) {
                 log.warn(
                         "listening on {}: other machines on your network can reach every dev server routed here",
                         listen);
             }
             log.debug("transport {}", transport.name());
-            return new GatewayServer(group, ch, gateway, transport, note);
+            return new GatewayServer(group, ch, gateway, transport, resolvers, note);
         } catch (StartException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -179,7 +184,12 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public dev.loopgate.health.Prober prober() {
-        return new HealthProber(transport, healthLoop);
+        return new HealthProber(transport, resolvers, healthLoop);
+    }
+
+    /** The transport, for other clients that run on the gateway's loops (the Docker provider's socket). */
+    public Transport transport() {
+        return transport;
     }
 
     public String transportName() {
@@ -235,5 +245,6 @@ public final class GatewayServer implements AutoCloseable {
         }
         gateway.connector().closeIdle();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        resolvers.close();
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,12 @@ import java.util.function.Consumer;
  */
 final class HealthProber implements Prober {
     private final Transport transport;
+    private final NameResolvers resolvers;
     private final EventLoop loop;
 
-    HealthProber(Transport transport, EventLoop loop) {
+    HealthProber(Transport transport, NameResolvers resolvers, EventLoop loop) {
         this.transport = transport;
+        this.resolvers = resolvers;
         this.loop = loop;
     }
 
@@ -64,6 +67,7 @@ final class HealthProber implements Prober {
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
+                .resolver(addresses.get(i).isUnresolved() ? resolvers.group() : DefaultAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInboundHandlerAdapter())

@@ -38,6 +38,7 @@ public final class Registry {
     private final Consumer<String> backendGone;
     private final HealthStates health;
     private final Map<String, Map<String, Registration>> api = new LinkedHashMap<>();
+    private Map<String, Map<String, Registration>> docker = Map.of();
     private GatewayConfig file;
     private List<String> shadowed = List.of();
 
@@ -143,6 +144,21 @@ public final class Registry {
     }
 
     /** Removes one backend; {@code false} if there was no such registration. */
+    /**
+     * The routes of labelled containers, as the Docker provider last listed them: they replace the previous list.
+     * A service the file or the API already has is left to them, with a warning.
+     */
+    public synchronized void dockerChanged(List<Registration> routes) {
+        Map<String, Map<String, Registration>> next = new LinkedHashMap<>();
+        for (Registration r : routes) {
+            next.computeIfAbsent(r.service(), k -> new LinkedHashMap<>()).put(r.id(), r);
+        }
+        if (!next.equals(docker)) {
+            docker = next;
+            publish();
+        }
+    }
+
     public synchronized boolean deregister(String service, String id) {
         Map<String, Registration> regs = api.get(service);
         Registration removed = regs == null ? null : regs.remove(id);
@@ -224,7 +240,18 @@ public final class Registry {
                 notRouted.add(conflict);
                 continue;
             }
-            entries.add(toEntry(e.getKey(), e.getValue().values()));
+            entries.add(toEntry(e.getKey(), e.getValue().values(), "api"));
+        }
+        for (Map.Entry<String, Map<String, Registration>> e : docker.entrySet()) {
+            String conflict = conflictWithFile(e.getKey(), e.getValue().values(), claims);
+            if (conflict == null && api.containsKey(e.getKey())) {
+                conflict = "service '" + e.getKey() + "' is registered through the API";
+            }
+            if (conflict != null) {
+                notRouted.add("Docker " + conflict.replaceFirst("^API ", ""));
+                continue;
+            }
+            entries.add(toEntry(e.getKey(), e.getValue().values(), "docker"));
         }
         if (!notRouted.equals(shadowed)) {
             notRouted.forEach(s -> log.warn("not routed: {}", s));
@@ -253,7 +280,7 @@ public final class Registry {
         return null;
     }
 
-    private static ServiceEntry toEntry(String service, Collection<Registration> regs) {
+    private static ServiceEntry toEntry(String service, Collection<Registration> regs, String source) {
         Registration first = regs.iterator().next();
         ServiceConfig config = new ServiceConfig(
                 service,
@@ -265,9 +292,9 @@ public final class Registry {
                 null);
         return new ServiceEntry(
                 config,
-                "api",
+                source,
                 regs.stream()
-                        .map(r -> new BackendEntry(r.id(), r.url(), "api", r.expiresAt()))
+                        .map(r -> new BackendEntry(r.id(), r.url(), source, r.expiresAt()))
                         .toList());
     }
 }

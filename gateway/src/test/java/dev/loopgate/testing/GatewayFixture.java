@@ -67,7 +67,8 @@ public final class GatewayFixture implements AutoCloseable {
                                 health,
                                 metrics,
                                 inspector,
-                                configError::get),
+                                configError::get,
+                                false),
                         Clock.systemUTC()),
                 ExchangeObserver.both(metrics, inspector));
         ref.set(server);
