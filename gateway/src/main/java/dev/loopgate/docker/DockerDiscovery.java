@@ -148,6 +148,10 @@ public final class DockerDiscovery implements AutoCloseable {
         }
         following = false;
         String why = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        if (why.contains("Permission denied") || why.contains("EACCES")) {
+            why += " (the gateway's user needs the socket's group: group_add: [\"$(stat -c %g " + engine.socketPath()
+                    + ")\"] in Compose, --group-add with docker run)";
+        }
         if (!why.equals(lastFailure)) {
             lastFailure = why;
             log.warn(
