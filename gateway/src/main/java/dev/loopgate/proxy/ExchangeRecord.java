@@ -1,6 +1,8 @@
 package dev.loopgate.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -36,21 +38,44 @@ public record ExchangeRecord(
 
     static final String NONE = "";
 
-    private static final java.util.Set<String> CREDENTIALS =
-            java.util.Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
+    private static final List<String> CREDENTIALS =
+            List.of("authorization", "proxy-authorization", "cookie", "set-cookie");
 
-    /** Headers as {@code Name: value} lines, credential values replaced (cookie names and auth schemes stay). */
+    /**
+     * Headers as {@code Name: value} lines, credential values replaced (cookie names and auth schemes stay). Runs for
+     * every exchange, so it reads the headers as they are stored (no String per name and value) and sizes its buffer
+     * in a first pass.
+     */
     static String capture(HttpHeaders headers) {
-        StringBuilder out = new StringBuilder(headers.size() * 32);
-        for (Map.Entry<String, String> e : headers) {
-            String name = e.getKey();
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            out.append(name)
-                    .append(": ")
-                    .append(CREDENTIALS.contains(lower) ? redact(lower, e.getValue()) : e.getValue())
-                    .append('\n');
+        int size = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            size += e.getKey().length() + e.getValue().length() + 3;
+        }
+        StringBuilder out = new StringBuilder(size);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            out.append(name).append(": ");
+            String credential = credential(name);
+            if (credential == null) {
+                out.append(e.getValue());
+            } else {
+                out.append(redact(credential, e.getValue().toString()));
+            }
+            out.append('\n');
         }
         return out.toString();
+    }
+
+    /** The lower-case name of a credential header, or {@code null} for any other header. */
+    private static String credential(CharSequence name) {
+        for (String c : CREDENTIALS) {
+            if (AsciiString.contentEqualsIgnoreCase(name, c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** Captured headers as {@code (name, value)} pairs. */

@@ -95,6 +95,9 @@ final class HeaderRules {
     }
 
     static List<String> connectionTokens(HttpHeaders h) {
+        if (!h.contains(HttpHeaderNames.CONNECTION)) {
+            return List.of();
+        }
         List<String> out = new ArrayList<>(2);
         for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {

@@ -32,24 +32,50 @@ public final class HostNames {
                 }
                 port = a.substring(close + 2);
             }
-            if (!host.matches("[0-9a-f:.]+")) {
+            if (!allIn(host, "0123456789abcdef:.")) {
                 return null;
             }
         } else {
             int colon = a.indexOf(':');
             host = colon < 0 ? a : a.substring(0, colon);
             port = colon < 0 ? null : a.substring(colon + 1);
-            if (!host.matches("[a-z0-9_.-]+")) {
+            if (!isNameChars(host)) {
                 return null;
             }
         }
-        if (port != null && !port.isEmpty() && !port.matches("\\d{1,5}")) {
+        if (port != null && !port.isEmpty() && (port.length() > 5 || !allIn(port, "0123456789"))) {
             return null;
         }
         while (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
         return host.isEmpty() ? null : host;
+    }
+
+    // Every request's Host goes through here: plain loops, since String.matches compiles a pattern each call.
+    private static boolean isNameChars(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allIn(String s, String allowed) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (allowed.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code localhost}, any {@code *.localhost} name (RFC 6761), or a loopback IP literal. */
@@ -69,7 +95,7 @@ public final class HostNames {
             return false;
         }
         for (String p : parts) {
-            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) {
+            if (p.isEmpty() || p.length() > 3 || !allIn(p, "0123456789") || Integer.parseInt(p) > 255) {
                 return false;
             }
         }

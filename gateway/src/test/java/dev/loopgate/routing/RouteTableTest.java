@@ -85,6 +85,16 @@ class RouteTableTest {
         assertThat(HostNames.normalize("web.localhost:80x")).isNull();
         assertThat(HostNames.normalize("")).isNull();
         assertThat(HostNames.normalize("a b")).isNull();
+        assertThat(HostNames.normalize("web.localhost:")).isEqualTo("web.localhost");
+        assertThat(HostNames.normalize("web.localhost:123456")).isNull();
+        assertThat(HostNames.normalize("[::1")).isNull();
+        assertThat(HostNames.normalize("[fe80::zz]")).isNull();
+        assertThat(HostNames.normalize("[::1]x")).isNull();
+        assertThat(HostNames.normalize("web_local-1.localhost")).isEqualTo("web_local-1.localhost");
+        assertThat(HostNames.normalize("wéb.localhost")).isNull();
+        assertThat(TABLE.serves("127.0.0.256")).isFalse();
+        assertThat(TABLE.serves("127.0.0.")).isFalse();
+        assertThat(TABLE.serves("127.0.0.1000")).isFalse();
     }
 
     @Test
