@@ -121,15 +121,7 @@ public final class Gateway implements AutoCloseable {
         if (options.portOverride() != null) {
             listen = listen.withPort(options.portOverride());
         }
-        Token token;
-        try {
-            token = Token.resolve(System.getenv(), options.stateDir().path());
-        } catch (IOException e) {
-            throw new StartException(
-                    "cannot create the API token in " + options.stateDir().path() + ": " + e.getMessage()
-                            + " (set LOOPGATE_TOKEN or choose another --state-dir)",
-                    e);
-        }
+        Token token = token(options.stateDir());
         HealthStates health = new HealthStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
@@ -175,27 +167,8 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         leases.scheduleWithFixedDelay(registry::expireLeases, 250, 250, TimeUnit.MILLISECONDS);
-        ConfigWatcher watcher = null;
-        if (options.configFile() != null) {
-            ListenAddress started = listen;
-            watcher = new ConfigWatcher(
-                            options.configFile(),
-                            ConfigWatcher.read(options.configFile()),
-                            options.watchInterval(),
-                            next -> {
-                                apply(routes, registry, next, started);
-                                reloads.lastError = null;
-                                reloads.applied.incrementAndGet();
-                                metrics.configReload(true);
-                            },
-                            e -> {
-                                reject(e);
-                                reloads.lastError = e.getMessage();
-                                reloads.rejected.incrementAndGet();
-                                metrics.configReload(false);
-                            })
-                    .start();
-        }
+        ConfigWatcher watcher =
+                options.configFile() == null ? null : watch(options, listen, routes, registry, reloads, metrics);
         if (config.hostsFile() != null) {
             keepHostsFileInSync(routes, config.hostsFile());
         }
@@ -208,14 +181,7 @@ public final class Gateway implements AutoCloseable {
                         leases,
                         registry::dockerChanged,
                         () -> routes.current().config().adminHost());
-        DnsResponder dns = null;
-        if (config.dnsListen() != null) {
-            try {
-                dns = DnsResponder.start(config.dnsListen(), routes);
-            } catch (Exception e) {
-                log.warn("the DNS responder cannot listen on {}: {}", config.dnsListen(), e.getMessage());
-            }
-        }
+        DnsResponder dns = config.dnsListen() == null ? null : dns(config.dnsListen(), routes);
         Gateway gateway = new Gateway(
                 routes,
                 server,
@@ -232,6 +198,54 @@ public final class Gateway implements AutoCloseable {
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
+    }
+
+    private static Token token(StateDir stateDir) throws StartException {
+        try {
+            return Token.resolve(System.getenv(), stateDir.path());
+        } catch (IOException e) {
+            throw new StartException(
+                    "cannot create the API token in " + stateDir.path() + ": " + e.getMessage()
+                            + " (set LOOPGATE_TOKEN or choose another --state-dir)",
+                    e);
+        }
+    }
+
+    /** Watches the config file: a valid edit is applied, an invalid one reported while the old routes serve. */
+    private static ConfigWatcher watch(
+            Options options,
+            ListenAddress listening,
+            Routes routes,
+            Registry registry,
+            Reloads reloads,
+            Metrics metrics) {
+        return new ConfigWatcher(
+                        options.configFile(),
+                        ConfigWatcher.read(options.configFile()),
+                        options.watchInterval(),
+                        next -> {
+                            apply(routes, registry, next, listening);
+                            reloads.lastError = null;
+                            reloads.applied.incrementAndGet();
+                            metrics.configReload(true);
+                        },
+                        e -> {
+                            reject(e);
+                            reloads.lastError = e.getMessage();
+                            reloads.rejected.incrementAndGet();
+                            metrics.configReload(false);
+                        })
+                .start();
+    }
+
+    /** The DNS responder, or {@code null} with a warning when it cannot listen: names still work in browsers. */
+    private static DnsResponder dns(ListenAddress listen, Routes routes) {
+        try {
+            return DnsResponder.start(listen, routes);
+        } catch (Exception e) {
+            log.warn("the DNS responder cannot listen on {}: {}", listen, e.getMessage());
+            return null;
+        }
     }
 
     /** Writes the served names to the hosts file now and after every route change; problems are logged once. */
