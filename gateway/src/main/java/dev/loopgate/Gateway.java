@@ -141,6 +141,7 @@ public final class Gateway implements AutoCloseable {
         Inspector inspector = new Inspector(config.inspectorSize(), Inspector.DEFAULT_MAX_BYTES);
         Sessions sessions = new Sessions(Clock.systemUTC());
         Reloads reloads = new Reloads();
+        AtomicReference<DockerDiscovery> dockerRef = new AtomicReference<>();
         AdminContext admin = new AdminContext(
                 routes,
                 registry,
@@ -150,6 +151,7 @@ public final class Gateway implements AutoCloseable {
                 metrics,
                 inspector,
                 () -> reloads.lastError,
+                () -> notices(registry, dockerRef.get()),
                 "1".equals(System.getenv("LOOPGATE_CONTAINER")));
         GatewayServer server = GatewayServer.start(
                 routes,
@@ -181,6 +183,7 @@ public final class Gateway implements AutoCloseable {
                         leases,
                         registry::dockerChanged,
                         () -> routes.current().config().adminHost());
+        dockerRef.set(docker);
         DnsResponder dns = config.dnsListen() == null ? null : dns(config.dnsListen(), routes);
         Gateway gateway = new Gateway(
                 routes,
@@ -198,6 +201,14 @@ public final class Gateway implements AutoCloseable {
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
+    }
+
+    private static java.util.List<String> notices(Registry registry, DockerDiscovery docker) {
+        java.util.List<String> out = new java.util.ArrayList<>(registry.shadowed());
+        if (docker != null) {
+            out.addAll(docker.notices());
+        }
+        return out;
     }
 
     private static Token token(StateDir stateDir) throws StartException {

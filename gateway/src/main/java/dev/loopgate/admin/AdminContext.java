@@ -5,12 +5,15 @@ import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.registry.Registry;
 import dev.loopgate.routing.Routes;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * What the admin host reads and changes.
  *
  * @param configError the problems of the last rejected config edit, or {@code null} while the file is valid
+ * @param notices what is configured but not routed, one line each: services that another source already has,
+ *     containers with unusable labels, a Docker Engine that cannot be reached
  * @param networkBackends whether registrations may name backends beyond loopback: in a container
  *     ({@code LOOPGATE_CONTAINER=1}) the other Compose services are the local ones
  */
@@ -23,4 +26,5 @@ public record AdminContext(
         Metrics metrics,
         Inspector inspector,
         Supplier<String> configError,
+        Supplier<List<String>> notices,
         boolean networkBackends) {}

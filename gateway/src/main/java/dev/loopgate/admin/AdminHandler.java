@@ -106,7 +106,12 @@ public final class AdminHandler implements AdminRequests {
             case "/healthz" -> text(alloc, HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8");
             case "/metrics" -> text(
                     alloc, HttpResponseStatus.OK, admin.metrics().scrape(), "text/plain; version=0.0.4; charset=utf-8");
-            case SERVICES -> json(alloc, HttpResponseStatus.OK, ServicesJson.of(table, gatewayPort, admin.health()));
+            case SERVICES -> json(
+                    alloc,
+                    HttpResponseStatus.OK,
+                    ServicesJson.withNotices(
+                            ServicesJson.of(table, gatewayPort, admin.health()),
+                            admin.notices().get()));
             case SignIn.SESSION -> signIn.status(request, alloc);
             case SignIn.LOGIN -> signIn.login(request, alloc);
             case STREAM -> json(

@@ -67,6 +67,7 @@ final class DashboardStream implements AdminRequests.Stream {
         ObjectNode root = ServicesJson.of(admin.routes().current(), port, admin.health(), withCheckTimes);
         List<Inspector.Entry> all = admin.inspector().recent(null, null, Integer.MAX_VALUE);
         ServicesJson.withStats(root, ServiceStats.of(all, clock.millis()));
+        ServicesJson.withNotices(root, admin.notices().get());
         String configError = admin.configError().get();
         if (configError == null) {
             root.putNull("config_error");

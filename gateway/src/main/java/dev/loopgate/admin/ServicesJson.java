@@ -68,6 +68,15 @@ final class ServicesJson {
         return root;
     }
 
+    /** Adds what is configured but not routed, one line each (an empty list when everything is). */
+    static ObjectNode withNotices(ObjectNode root, List<String> notices) {
+        notices.forEach(root.putArray("notices")::add);
+        if (!root.has("notices")) {
+            root.putArray("notices");
+        }
+        return root;
+    }
+
     /** Adds each service's last-minute request figures under {@code stats} (zeros for a quiet service). */
     static ObjectNode withStats(ObjectNode root, Map<String, ServiceStats> stats) {
         for (var node : root.get("services")) {

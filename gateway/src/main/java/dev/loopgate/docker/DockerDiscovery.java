@@ -42,6 +42,7 @@ public final class DockerDiscovery implements AutoCloseable {
     private ScheduledFuture<?> pendingSync;
     private String lastFailure;
     private volatile boolean closed;
+    private volatile List<String> notices = List.of();
 
     private DockerDiscovery(
             EngineClient engine,
@@ -139,6 +140,7 @@ public final class DockerDiscovery implements AutoCloseable {
             }
         }
         reported.retainAll(found.problems());
+        notices = found.problems().stream().map(p -> "Docker " + p).toList();
         publisher.execute(() -> routes.accept(found.routes()));
     }
 
@@ -152,6 +154,8 @@ public final class DockerDiscovery implements AutoCloseable {
             why += " (the gateway's user needs the socket's group: group_add: [\"$(stat -c %g " + engine.socketPath()
                     + ")\"] in Compose, --group-add with docker run)";
         }
+        notices = List.of("Docker: cannot follow the Engine at " + engine.socketPath() + ": " + why
+                + "; retrying, containers found so far stay routed");
         if (!why.equals(lastFailure)) {
             lastFailure = why;
             log.warn(
@@ -164,6 +168,11 @@ public final class DockerDiscovery implements AutoCloseable {
             loop.schedule(this::connect, retryMillis, TimeUnit.MILLISECONDS);
             retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
         }
+    }
+
+    /** What the provider cannot route, or why it cannot follow the Engine, one line each, for the dashboard. */
+    public List<String> notices() {
+        return notices;
     }
 
     @Override

@@ -140,6 +140,20 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void whatIsConfiguredButNotRoutedIsShownAtTheTop() throws Exception {
+        assertThat(register("api", "dev-1", web.port()).statusCode()).isEqualTo(201);
+        Browser.Page page = dashboard();
+        assertThat(page.eval("document.querySelector('#notices').hidden").asBoolean())
+                .isTrue();
+        Path file = dir.resolve("loopgate.yaml");
+        Files.writeString(file, Files.readString(file) + "  api: http://127.0.0.1:" + deadPort + "\n");
+        page.waitFor("the shadowed API service as a notice", "!document.querySelector('#notices').hidden");
+        assertThat(page.text("#notices"))
+                .contains("Configured but not routed")
+                .contains("API service 'api': the config file declares a service of that name");
+    }
+
+    @Test
     void theInspectorShowsARequestMadeThroughTheGatewayWithItsHeadersAndTimings() throws Exception {
         Browser.Page page = dashboard();
         assertThat(through("web.localhost", "/orders?id=7", "X-Demo", "shown", "Authorization", "Bearer secret-1")

@@ -57,6 +57,20 @@ class DockerDiscoveryTest {
                 .statusCode();
     }
 
+    private String services() {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + gateway.port() + "/api/v1/services"))
+                                    .header("Host", "loopgate.localhost")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
     /** The recorded list with its one labelled, host-networked container moved to {@code port}. */
     private static String adminOn(int port) throws Exception {
         try (InputStream in = DockerDiscoveryTest.class.getResourceAsStream("/docker/containers.json")) {
@@ -81,6 +95,8 @@ class DockerDiscoveryTest {
                 .as("no Engine yet: the file's routes serve")
                 .isEqualTo(200);
         assertThat(status("admin.localhost")).isEqualTo(404);
+        Wait.until("the unreachable Engine as a notice", Duration.ofSeconds(5), () -> services()
+                .contains("Docker: cannot follow the Engine at " + socket));
 
         engine = new FakeEngine(socket);
         engine.containers.set(adminOn(admin.port()));
@@ -92,6 +108,11 @@ class DockerDiscoveryTest {
             }
         });
         assertThat(gateway.routes().current().services().get("admin").source()).isEqualTo("docker");
+        Wait.until("the mislabelled containers as notices", Duration.ofSeconds(5), () -> services()
+                .contains("Docker container broken: label loopgate.service"));
+        assertThat(services())
+                .contains("Docker container isolated: it has no network address")
+                .doesNotContain("cannot follow the Engine");
         Wait.until("the event stream", Duration.ofSeconds(5), () -> engine.openStreams() == 1);
 
         engine.containers.set("[]");

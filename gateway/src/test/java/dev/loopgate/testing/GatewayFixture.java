@@ -68,6 +68,7 @@ public final class GatewayFixture implements AutoCloseable {
                                 metrics,
                                 inspector,
                                 configError::get,
+                                registry::shadowed,
                                 false),
                         Clock.systemUTC()),
                 ExchangeObserver.both(metrics, inspector));

@@ -37,6 +37,9 @@ function renderServices(data) {
   $("config").textContent = data.config ? "config " + data.config : "";
   $("config-error").hidden = !data.config_error;
   $("config-error-text").textContent = data.config_error || "";
+  const notices = data.notices || [];
+  $("notices").hidden = notices.length === 0;
+  $("notices-list").replaceChildren(...notices.map((n) => el("li", { text: n })));
   $("no-services").hidden = data.services.length > 0;
   $("services").hidden = data.services.length === 0;
   const body = $("services").tBodies[0];
