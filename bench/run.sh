@@ -49,8 +49,11 @@ CONF
 taskset -c 0 nginx -p "$work" -c "$work/backend.conf" & pids+=($!)
 taskset -c 1 nginx -p "$work" -c "$work/proxy.conf" & pids+=($!)
 
-LOOPGATE_ACCESS_LOG=OFF taskset -c 1 java -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms64m -Xmx256m \
-  -jar "$jar" serve --config "$work/loopgate.yaml" --port "$LOOPGATE_PORT" --state-dir "$work/state" \
+# Started as users start it (./loopgate, the image): with a class-data archive from one earlier start.
+lg_opts=(-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms64m -Xmx256m)
+TRAIN_PORT=$LOOPGATE_PORT TRAIN_JAVA_OPTS="${lg_opts[*]}" taskset -c 1 "$repo/docker/train-cds.sh" "$jar" "$work/loopgate.jsa"
+LOOPGATE_ACCESS_LOG=OFF taskset -c 1 java "${lg_opts[@]}" -XX:SharedArchiveFile="$work/loopgate.jsa" -Xlog:cds=off \
+  -Xlog:cds+dynamic=off -jar "$jar" serve --config "$work/loopgate.yaml" --port "$LOOPGATE_PORT" --state-dir "$work/state" \
   > "$work/logs/loopgate.out" 2>&1 & lg=$!; pids+=($lg)
 until (exec 3<>"/dev/tcp/127.0.0.1/$LOOPGATE_PORT") 2>/dev/null; do sleep 0.01; done
 for _ in $(seq 100); do grep -q "ready in" "$work/logs/loopgate.out" && break; sleep 0.1; done

@@ -96,6 +96,11 @@ class DockerIT {
                 .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(90)));
         gateway.start();
         assertThat(gateway.getLogs()).contains("loopgate listening on http://127.0.0.1:" + port);
+        System.out.println(gateway.getLogs()
+                .lines()
+                .filter(l -> l.contains("ready in"))
+                .findFirst()
+                .orElse("no banner"));
         assertThat(get("files.localhost").body()).isEqualTo("from the host");
         assertThat(get("admin.localhost").statusCode()).isEqualTo(404);
 

@@ -67,6 +67,7 @@ public final class DockerSupport {
                     .withFileFromPath("docker/Dockerfile", REPO.resolve("docker/Dockerfile"))
                     .withFileFromPath("docker/loopgate.yaml", REPO.resolve("docker/loopgate.yaml"))
                     .withFileFromPath("docker/healthcheck.sh", REPO.resolve("docker/healthcheck.sh"))
+                    .withFileFromPath("docker/train-cds.sh", REPO.resolve("docker/train-cds.sh"))
                     .withBuildArg("BUILD_IMAGE", JDK_IMAGE)
                     .withBuildArg("RUNTIME_IMAGE", JRE_IMAGE)
                     .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host"))
