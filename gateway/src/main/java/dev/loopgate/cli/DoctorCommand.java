@@ -47,9 +47,14 @@ final class DoctorCommand implements Callable<Integer> {
         List<Check> checks = new ArrayList<>();
         List<Doctor.Target> targets = new ArrayList<>();
         List<String> hosts = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         GatewayConfig file = readConfig(checks);
-        Doctor.GatewayState state = gatewayState(targets, hosts);
+        Doctor.GatewayState state = gatewayState(targets, hosts, notices);
         checks.add(doctor.gateway(state));
+        notices.forEach(n -> checks.add(Check.warn(
+                "not routed",
+                n,
+                "the dashboard lists it under 'Configured but not routed'; see docs/troubleshooting.md")));
         if (state.address() == null && file != null) {
             file.services().values().forEach(s -> {
                 s.backends().forEach(b -> targets.add(new Doctor.Target(s.name(), b)));
@@ -82,7 +87,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private Doctor.GatewayState gatewayState(List<Doctor.Target> targets, List<String> hosts) {
+    private Doctor.GatewayState gatewayState(List<Doctor.Target> targets, List<String> hosts, List<String> notices) {
         try {
             AdminClient client = global.client();
             AdminClient.Reply reply = client.get("/api/v1/services");
@@ -94,6 +99,7 @@ final class DoctorCommand implements Callable<Integer> {
                             BackendUrl.parse(b.path("url").asText())));
                 }
             }
+            reply.body().path("notices").forEach(n -> notices.add(n.asText()));
             return new Doctor.GatewayState(client.gateway().toString(), null);
         } catch (AdminClient.Unreachable e) {
             return new Doctor.GatewayState(null, e.getMessage());

@@ -144,6 +144,38 @@ class PortsAndDoctorTest {
     }
 
     @Test
+    void doctorWarnsAboutWhatIsConfiguredButNotRouted() throws Exception {
+        try (TestBackend backend = TestBackend.http(TestBackend.text("ok"))) {
+            Path config = dir.resolve("loopgate.yaml");
+            Files.writeString(config, "services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
+            try (Gateway gateway = Gateway.start(
+                    new Gateway.Options(config, null, 0, new StateDir(dir.resolve("s")), Duration.ofSeconds(1)))) {
+                gateway.registry()
+                        .register(new dev.loopgate.registry.Registration(
+                                "api",
+                                "one",
+                                dev.loopgate.config.BackendUrl.parse("http://127.0.0.1:" + backend.port()),
+                                List.of("api.localhost"),
+                                List.of("/"),
+                                false,
+                                dev.loopgate.config.HealthConfig.DEFAULT,
+                                null,
+                                null));
+                gateway.registry()
+                        .fileChanged(dev.loopgate.config.ConfigLoader.parse(
+                                Files.readString(config) + "  api: http://127.0.0.1:" + backend.port() + "\n",
+                                config.toString()));
+                Result r = run("doctor", "--state-dir", dir.resolve("s").toString());
+                assertThat(r.code())
+                        .as("a warning does not fail doctor: " + r.out())
+                        .isZero();
+                assertThat(r.out())
+                        .contains("not routed: API service 'api': the config file declares a service of that name");
+            }
+        }
+    }
+
+    @Test
     void doctorWithoutAGatewayFails() {
         Result r = run(
                 "doctor",
