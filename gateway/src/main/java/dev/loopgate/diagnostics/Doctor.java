@@ -3,7 +3,6 @@ package dev.loopgate.diagnostics;
 import dev.loopgate.config.BackendUrl;
 import dev.loopgate.config.ListenAddress;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -106,7 +105,7 @@ public final class Doctor {
             return Check.ok(name, "not on this machine's loopback; not checked");
         }
         boolean v4 = accepts(InetAddress.getLoopbackAddress(), port);
-        boolean v6 = accepts(ipv6Loopback(), port);
+        boolean v6 = accepts(Loopback.IPV6, port);
         List<Listeners.Listener> on = listeners.stream()
                 .filter(l -> l.port() == port && l.proto().equals("tcp"))
                 .toList();
@@ -176,14 +175,6 @@ public final class Doctor {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static InetAddress ipv6Loopback() {
-        try {
-            return Inet6Address.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

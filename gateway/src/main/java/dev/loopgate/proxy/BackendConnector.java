@@ -1,5 +1,6 @@
 package dev.loopgate.proxy;
 
+import dev.loopgate.diagnostics.Loopback;
 import dev.loopgate.routing.Backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -174,7 +175,7 @@ final class BackendConnector {
         List<InetSocketAddress> out = new ArrayList<>(2);
         if (url.isLocalhostName()) {
             InetSocketAddress v4 = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-            InetSocketAddress v6 = new InetSocketAddress(ipv6Loopback(), port);
+            InetSocketAddress v6 = new InetSocketAddress(Loopback.IPV6, port);
             out.add(preferIpv6 ? v6 : v4);
             out.add(preferIpv6 ? v4 : v6);
         } else if (url.host().matches("[0-9.]+|[0-9a-f:.]+")) {
@@ -183,14 +184,6 @@ final class BackendConnector {
             out.add(InetSocketAddress.createUnresolved(url.host(), port));
         }
         return out;
-    }
-
-    static InetAddress ipv6Loopback() {
-        try {
-            return InetAddress.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Loopback literals connect as they are; only a name needs the (non-blocking) resolver. */

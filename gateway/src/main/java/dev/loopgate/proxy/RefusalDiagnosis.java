@@ -1,5 +1,6 @@
 package dev.loopgate.proxy;
 
+import dev.loopgate.diagnostics.Loopback;
 import dev.loopgate.diagnostics.NearbyListener;
 import dev.loopgate.diagnostics.PortOwner;
 import dev.loopgate.routing.Backend;
@@ -34,7 +35,7 @@ final class RefusalDiagnosis {
         InetSocketAddress other;
         String otherName;
         if (host.startsWith("127.")) {
-            other = new InetSocketAddress(BackendConnector.ipv6Loopback(), port);
+            other = new InetSocketAddress(Loopback.IPV6, port);
             otherName = "[::1]:" + port;
         } else if (host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
             other = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
