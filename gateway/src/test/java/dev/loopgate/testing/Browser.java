@@ -172,14 +172,44 @@ public final class Browser implements AutoCloseable {
     @Override
     public void close() throws Exception {
         socket.abort();
+        // Chromium's helper processes outlive the browser process for a moment and still write to the profile.
+        List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(f -> f.toFile().delete());
+        for (ProcessHandle h : helpers) {
+            h.destroy();
+            h.onExit().get(10, TimeUnit.SECONDS);
         }
+        deleteQuietly(profile);
+    }
+
+    /** Removes the profile; files that vanish meanwhile are fine, it is a temporary directory either way. */
+    private static void deleteQuietly(Path dir) throws IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.deleteIfExists(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (IOException notEmpty) {
+                    // something appeared late; the temporary directory is cleaned by the system
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** One tab. */
