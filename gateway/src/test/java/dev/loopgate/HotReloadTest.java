@@ -154,5 +154,18 @@ class HotReloadTest {
                 .contains("loopgate listening on http://127.0.0.1:" + gateway.port())
                 .contains("admin   http://loopgate.localhost:" + gateway.port() + "/")
                 .contains("http://a.localhost:" + gateway.port() + "/ -> http://127.0.0.1:" + a.port());
+        String signIn = gateway.banner()
+                .lines()
+                .filter(l -> l.startsWith("  sign in "))
+                .findFirst()
+                .orElseThrow();
+        assertThat(signIn).contains("http://loopgate.localhost:" + gateway.port() + "/login?code=");
+        HttpResponse<String> login = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                                + signIn.substring(signIn.indexOf("/login?code="), signIn.indexOf(" (once"))))
+                        .header("Host", "loopgate.localhost")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as("the banner's link signs in").isEqualTo(303);
     }
 }
