@@ -120,6 +120,8 @@ final class ErrorPages {
         StringBuilder b = new StringBuilder(2048);
         b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
+                // An empty icon: otherwise the browser asks the broken service for /favicon.ico as well.
+                .append("<link rel=\"icon\" href=\"data:,\">")
                 .append("<title>")
                 .append(p.status().code())
                 .append(' ')
