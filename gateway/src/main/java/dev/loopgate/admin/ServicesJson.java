@@ -71,9 +71,6 @@ final class ServicesJson {
     /** Adds what is configured but not routed, one line each (an empty list when everything is). */
     static ObjectNode withNotices(ObjectNode root, List<String> notices) {
         notices.forEach(root.putArray("notices")::add);
-        if (!root.has("notices")) {
-            root.putArray("notices");
-        }
         return root;
     }
 

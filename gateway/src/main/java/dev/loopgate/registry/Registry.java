@@ -235,7 +235,7 @@ public final class Registry {
         file.services().values().forEach(s -> claim(claims, s.hosts(), s.paths(), s.name()));
         List<String> notRouted = new ArrayList<>();
         for (Map.Entry<String, Map<String, Registration>> e : api.entrySet()) {
-            String conflict = conflictWithFile(e.getKey(), e.getValue().values(), claims);
+            String conflict = conflictWithFile("API", e.getKey(), e.getValue().values(), claims);
             if (conflict != null) {
                 notRouted.add(conflict);
                 continue;
@@ -243,12 +243,13 @@ public final class Registry {
             entries.add(toEntry(e.getKey(), e.getValue().values(), "api"));
         }
         for (Map.Entry<String, Map<String, Registration>> e : docker.entrySet()) {
-            String conflict = conflictWithFile(e.getKey(), e.getValue().values(), claims);
+            String conflict =
+                    conflictWithFile("Docker", e.getKey(), e.getValue().values(), claims);
             if (conflict == null && api.containsKey(e.getKey())) {
-                conflict = "service '" + e.getKey() + "' is registered through the API";
+                conflict = "Docker service '" + e.getKey() + "' is registered through the API";
             }
             if (conflict != null) {
-                notRouted.add("Docker " + conflict.replaceFirst("^API ", ""));
+                notRouted.add(conflict);
                 continue;
             }
             entries.add(toEntry(e.getKey(), e.getValue().values(), "docker"));
@@ -260,19 +261,21 @@ public final class Registry {
         routes.swap(RouteTable.build(file, entries, health));
     }
 
-    private String conflictWithFile(String service, Collection<Registration> regs, Map<String, String> fileClaims) {
+    /** Why a service of {@code source} ("API", "Docker") cannot be routed beside the file's, or {@code null}. */
+    private String conflictWithFile(
+            String source, String service, Collection<Registration> regs, Map<String, String> fileClaims) {
         if (file.services().containsKey(service)) {
-            return "API service '" + service + "': the config file declares a service of that name";
+            return source + " service '" + service + "': the config file declares a service of that name";
         }
         Registration first = regs.iterator().next();
         if (first.hosts().contains(file.adminHost())) {
-            return "API service '" + service + "': " + file.adminHost() + " is the admin host";
+            return source + " service '" + service + "': " + file.adminHost() + " is the admin host";
         }
         for (String h : first.hosts()) {
             for (String p : first.paths()) {
                 String owner = fileClaims.get(h + " " + p);
                 if (owner != null) {
-                    return "API service '" + service + "': http://" + h + p + " is routed to '" + owner
+                    return source + " service '" + service + "': http://" + h + p + " is routed to '" + owner
                             + "' by the config file";
                 }
             }
