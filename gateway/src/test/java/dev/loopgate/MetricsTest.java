@@ -117,6 +117,29 @@ class MetricsTest {
     }
 
     @Test
+    void openConnectionsAreCountedAfterAGarbageCollection() throws Exception {
+        try (java.net.Socket open = new java.net.Socket("127.0.0.1", gateway.port())) {
+            // The gauges read the gateway through lambdas; a collection must not leave them reading NaN.
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            Wait.until("the open connection to be counted", Duration.ofSeconds(5), () -> {
+                try {
+                    // The scrape itself is a second connection.
+                    return value(get("loopgate.localhost", "/metrics").body(), "loopgate_connections_active") >= 2;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            String scrape = get("loopgate.localhost", "/metrics").body();
+            assertThat(value(
+                            scrape,
+                            "loopgate_backend_up{backend=\"127.0.0.1:" + backend.port() + "\",service=\"web\"}"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void theExpositionPassesPromtool() throws Exception {
         Path promtool = Path.of("/usr/bin/promtool");
         assumeTrue(Files.isExecutable(promtool), "promtool is not installed (.ci/run installs the prometheus package)");

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.config.BackendUrl;
 import dev.loopgate.config.Durations;
 import dev.loopgate.config.HealthConfig;
+import dev.loopgate.config.IpLiteral;
 import dev.loopgate.config.Names;
 import dev.loopgate.registry.Registration;
 import dev.loopgate.registry.RegistryException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,15 +137,8 @@ final class RegistrationRequest {
 
     /** 169.254.0.0/16, fe80::/10, 0.0.0.0 and :: (and multicast), checked on literals; names pass. */
     static boolean isLinkLocalOrUnspecified(String host) {
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false;
-        }
-        try {
-            InetAddress a = InetAddress.getByName(host);
-            return a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress();
-        } catch (UnknownHostException e) {
-            return true;
-        }
+        InetAddress a = IpLiteral.parse(host);
+        return a != null && (a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress());
     }
 
     /** Loopback only, checked on the literal: a name other than localhost could resolve anywhere later. */
@@ -153,14 +146,8 @@ final class RegistrationRequest {
         if (host.equals("localhost")) {
             return true;
         }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        InetAddress a = IpLiteral.parse(host);
+        return a != null && a.isLoopbackAddress();
     }
 
     private static Duration ttl(JsonNode node) throws RegistryException {

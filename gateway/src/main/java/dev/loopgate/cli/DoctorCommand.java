@@ -57,7 +57,7 @@ final class DoctorCommand implements Callable<Integer> {
                 "the dashboard lists it under 'Configured but not routed'; see docs/troubleshooting.md")));
         if (state.address() == null && file != null) {
             file.services().values().forEach(s -> {
-                s.backends().forEach(b -> targets.add(new Doctor.Target(s.name(), b)));
+                s.backends().forEach(b -> targets.add(new Doctor.Target(s.name(), b, "file")));
                 hosts.addAll(s.hosts());
             });
         }
@@ -96,7 +96,8 @@ final class DoctorCommand implements Callable<Integer> {
                 for (JsonNode b : s.path("backends")) {
                     targets.add(new Doctor.Target(
                             s.path("name").asText(),
-                            BackendUrl.parse(b.path("url").asText())));
+                            BackendUrl.parse(b.path("url").asText()),
+                            b.path("source").asText("api")));
                 }
             }
             reply.body().path("notices").forEach(n -> notices.add(n.asText()));

@@ -26,6 +26,10 @@ public final class LoopgateCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code --gateway} and {@code --state-dir} before the subcommand; each client command reads them here. */
+    @CommandLine.Mixin
+    GlobalOptions global;
+
     public static CommandLine commandLine() {
         return new CommandLine(new LoopgateCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     }

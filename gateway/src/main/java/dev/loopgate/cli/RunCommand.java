@@ -2,8 +2,6 @@ package dev.loopgate.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
         }
         int port;
         try {
-            port = freeLoopbackPort();
+            port = dev.loopgate.diagnostics.FreePort.belowEphemeralRange();
         } catch (IOException e) {
             return Cli.fail(spec, "cannot find a free port: " + e.getMessage());
         }
@@ -112,11 +110,5 @@ final class RunCommand implements Callable<Integer> {
         }
         keeper.stop();
         return status;
-    }
-
-    static int freeLoopbackPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -10,15 +10,11 @@ public record Cidr(byte[] network, int prefixLength) {
         String t = text.trim();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        if (!addr.matches("[0-9a-fA-F:.]+")) {
+        InetAddress literal = IpLiteral.parse(addr);
+        if (literal == null) {
             throw new IllegalArgumentException("'" + text + "' is not an IP address or range, e.g. 127.0.0.1/32");
         }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(addr).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an IP address or range, e.g. 127.0.0.1/32");
-        }
+        byte[] bytes = literal.getAddress();
         int max = bytes.length * 8;
         int prefix = max;
         if (slash >= 0) {

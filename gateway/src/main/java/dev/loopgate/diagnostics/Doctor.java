@@ -23,8 +23,11 @@ public final class Doctor {
         this.proc = proc;
     }
 
-    /** A backend to check: which service, its URL. */
-    public record Target(String service, BackendUrl url) {}
+    /**
+     * A backend to check: which service, its URL, and where it came from ({@code file}, {@code api}, {@code docker}),
+     * since who chose the port decides what advice can be followed.
+     */
+    public record Target(String service, BackendUrl url, String source) {}
 
     /** The gateway, as far as the CLI could see it: its address when running, else {@code null} and why not. */
     public record GatewayState(String address, String problem) {}
@@ -143,7 +146,11 @@ public final class Doctor {
                     name,
                     "port " + port + " is inside the ephemeral range " + range.low() + "–" + range.high()
                             + ": an outgoing connection may take it while the server is down",
-                    "pick a port below " + range.low());
+                    t.source().equals("file")
+                            ? "move the dev server and services." + t.service() + " in the config file to a port"
+                                    + " below " + range.low()
+                            : "whoever registers it should pick a port below " + range.low()
+                                    + " ('loopgate run' does that itself)");
         }
         String family = v4 && v6 ? "IPv4 and IPv6" : v4 ? "IPv4 (127.0.0.1)" : "IPv6 (::1)";
         return Check.ok(name, "reachable on " + family + ", served by " + owner);

@@ -82,8 +82,11 @@ public final class Metrics implements ExchangeObserver {
         registry.config()
                 .meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
                         id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        // Micrometer holds a gauge's object weakly: without the strong reference the supplier (a lambda nobody
+        // else keeps) is collected at the next GC and the gauge reads NaN from then on.
         Gauge.builder("loopgate.connections.active", clientConnections, IntSupplier::getAsInt)
                 .description("Client connections open to the gateway")
+                .strongReference(true)
                 .register(registry);
         backendUp = MultiGauge.builder("loopgate.backend.up")
                 .description("1 when the backend passes its health checks (or was not checked yet), 0 when down")

@@ -1,5 +1,6 @@
 package dev.loopgate.proxy;
 
+import dev.loopgate.config.IpLiteral;
 import dev.loopgate.diagnostics.Loopback;
 import dev.loopgate.routing.Backend;
 import io.netty.bootstrap.Bootstrap;
@@ -178,8 +179,8 @@ final class BackendConnector {
             InetSocketAddress v6 = new InetSocketAddress(Loopback.IPV6, port);
             out.add(preferIpv6 ? v6 : v4);
             out.add(preferIpv6 ? v4 : v6);
-        } else if (url.host().matches("[0-9.]+|[0-9a-f:.]+")) {
-            out.add(new InetSocketAddress(url.host(), port));
+        } else if (IpLiteral.is(url.host())) {
+            out.add(new InetSocketAddress(IpLiteral.parse(url.host()), port));
         } else {
             out.add(InetSocketAddress.createUnresolved(url.host(), port));
         }

@@ -187,7 +187,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         Route route =
                 target.authority() == null && target.originForm().equals("*") ? null : table.match(host, target.path());
         if (route == null) {
-            respondLocal(req, notFound(table, host), keepAlive);
+            respondLocal(req, notFound(table, host, target.path()), keepAlive);
             return;
         }
         startExchange(req, route, target, authority, keepAlive);
@@ -325,28 +325,61 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private Problem notServed(String host, boolean proxyForm) {
-        String detail = proxyForm
-                ? "loopgate is not an open proxy: it forwards only to the local services it routes, and '" + host
-                        + "' is not one of them."
-                : "'" + host + "' is not a localhost name. loopgate answers only for localhost, *.localhost, loopback"
+        if (proxyForm) {
+            // Reached as a forward proxy (HTTP_PROXY from `loopgate env` or `loopgate run`) for a host it does not
+            // serve: say so, and how to send that host direct instead.
+            return new Problem(
+                    HttpResponseStatus.FORBIDDEN,
+                    "Not a served host",
+                    "loopgate is not an open proxy: it forwards only to the local services it routes, and '" + host
+                            + "' is not one of them. This request came here because HTTP_PROXY points at loopgate"
+                            + " (set by 'loopgate env' or 'loopgate run').",
+                    "To reach " + host + " directly, add it to NO_PROXY (and no_proxy): export NO_PROXY=\"$NO_PROXY,"
+                            + host + "\" no_proxy=\"$no_proxy," + host + "\"; for Java, add it to"
+                            + " -Dhttp.nonProxyHosts. Or run the command with 'loopgate run --no-proxy-env'.",
+                    null,
+                    null,
+                    Map.of(),
+                    null);
+        }
+        return Problem.of(
+                HttpResponseStatus.FORBIDDEN,
+                "'" + host + "' is not a localhost name. loopgate answers only for localhost, *.localhost, loopback"
                         + " addresses and configured names, which keeps web pages from reaching your dev servers"
-                        + " through DNS rebinding.";
-        return Problem.of(HttpResponseStatus.FORBIDDEN, detail);
+                        + " through DNS rebinding.");
     }
 
-    private Problem notFound(RouteTable table, String host) {
+    private Problem notFound(RouteTable table, String host, String path) {
         Map<String, List<String>> urls = table.urls(gateway.port());
+        String origin = "http://%s" + (gateway.port() == 80 ? "" : ":" + gateway.port());
+        List<String> paths = table.pathsOn(host);
+        if (!paths.isEmpty()) {
+            // The name is right but the path is not: point at what this host does serve, never back at this URL.
+            String closest = DidYouMean.closest(path, paths);
+            String suggestion = origin.formatted(host) + (closest != null ? closest : paths.get(0));
+            return new Problem(
+                    HttpResponseStatus.NOT_FOUND,
+                    "No service here",
+                    "Nothing is routed for " + host + " on " + path + "; " + host + " serves only "
+                            + String.join(", ", paths) + ".",
+                    "Use one of those paths, or add a route for " + path + " to the config file.",
+                    null,
+                    null,
+                    urls,
+                    suggestion);
+        }
         List<String> names = new ArrayList<>();
         table.services().values().forEach(s -> s.config().hosts().stream()
-                .filter(h -> !h.startsWith("*."))
+                .filter(h -> !h.startsWith("*.") && !h.equals(host))
                 .forEach(names::add));
         String closest = DidYouMean.closest(host, names);
-        int port = gateway.port();
-        String close = closest == null ? null : "http://" + closest + (port == 80 ? "" : ":" + port) + "/";
+        String close = closest == null
+                ? null
+                : origin.formatted(closest) + table.pathsOn(closest).get(0);
         return new Problem(
                 HttpResponseStatus.NOT_FOUND,
                 "No service here",
-                "Nothing is routed for " + host + " on this path.",
+                "Nothing is routed for " + host + ".",
                 "Check the name, or add the service to the config file.",
                 null,
                 null,

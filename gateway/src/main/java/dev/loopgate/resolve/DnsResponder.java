@@ -126,7 +126,7 @@ public final class DnsResponder implements AutoCloseable {
             if (host.equals("localhost") || host.endsWith(".localhost")) {
                 return true;
             }
-            return !host.matches("[0-9.:]+") && routes.current().serves(host);
+            return !dev.loopgate.config.IpLiteral.is(host) && routes.current().serves(host);
         }
 
         @Override

@@ -37,7 +37,7 @@ public final class HostsFile {
         for (String h : hosts) {
             if (h.startsWith("*.")) {
                 wildcards.add(h);
-            } else if (!h.matches("[0-9.]+|[0-9a-f:]+")) {
+            } else if (!dev.loopgate.config.IpLiteral.is(h)) {
                 names.add(h);
             }
         }

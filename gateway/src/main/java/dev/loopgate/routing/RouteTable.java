@@ -134,6 +134,18 @@ public final class RouteTable {
         return null;
     }
 
+    /** The path prefixes routed on a host (exact routes first, then matching wildcards), each once. */
+    public List<String> pathsOn(String host) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        exact.getOrDefault(host, List.of()).forEach(r -> out.add(r.pathPrefix()));
+        for (Map.Entry<String, List<Route>> w : wildcards) {
+            if (HostNames.matches(w.getKey(), host)) {
+                w.getValue().forEach(r -> out.add(r.pathPrefix()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Whether the gateway may answer for this host at all: local names, the admin host, or configured names. */
     public boolean serves(String host) {
         if (HostNames.isLocal(host) || host.equals(config.adminHost()) || exact.containsKey(host)) {

@@ -32,6 +32,18 @@ class ContainerRegistrationTest {
     }
 
     @Test
+    void composeNamesThatLookLikeHexAreNamesNotAddresses() throws Exception {
+        for (String name : new String[] {"db", "cafe", "bff", "dead", "a1"}) {
+            assertThat(parse("http://" + name + ":8000", true).url().host()).isEqualTo(name);
+            assertThatThrownBy(() -> parse("http://" + name + ":8000", false))
+                    .as("%s is a name, so outside a container it is not known to be loopback", name)
+                    .hasMessageContaining("not a loopback address");
+        }
+        assertThat(RegistrationRequest.isLoopback("::1")).isTrue();
+        assertThat(RegistrationRequest.isLoopback("127.0.0.9")).isTrue();
+    }
+
+    @Test
     void linkLocalAndUnspecifiedAddressesAreRefusedEverywhere() {
         for (String url : new String[] {"http://169.254.169.254:80", "http://0.0.0.0:8000", "http://[fe80::1]:80"}) {
             assertThatThrownBy(() -> parse(url, true))

@@ -56,6 +56,31 @@ class CliTest {
         return new Result(cli.execute(all), out.toString(), err.toString());
     }
 
+    private Result runAsGiven(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli =
+                LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        return new Result(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void globalOptionsWorkBeforeTheSubcommand() {
+        Result ls = runAsGiven("--gateway", "http://127.0.0.1:" + gateway.port(), "ls");
+        assertThat(ls.code()).as(ls.err()).isZero();
+        assertThat(ls.out()).contains("web      http://web.localhost:" + gateway.port() + "/");
+
+        Result viaState = runAsGiven("--state-dir", dir.resolve("state").toString(), "ls");
+        assertThat(viaState.code()).as(viaState.err()).isZero();
+        assertThat(viaState.out()).contains("http://web.localhost:" + gateway.port() + "/");
+
+        Result after =
+                runAsGiven("--gateway", "http://127.0.0.1:1", "ls", "--gateway", "http://127.0.0.1:" + gateway.port());
+        assertThat(after.code())
+                .as("the option after the subcommand wins: " + after.err())
+                .isZero();
+    }
+
     @Test
     void registerLsAndUnregister() {
         Result reg = run("register", "api", "http://127.0.0.1:" + backend.port(), "--ttl", "30s", "--path", "/api");

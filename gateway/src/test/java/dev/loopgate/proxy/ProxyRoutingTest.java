@@ -38,8 +38,11 @@ class ProxyRoutingTest {
                   tenants:
                     hosts: ["*.web.localhost"]
                     port: %d
+                  api9:
+                    paths: [/api, /v2]
+                    port: %d
                 """
-                        .formatted(web.port(), api.port(), tenants.port()));
+                        .formatted(web.port(), api.port(), tenants.port(), api.port()));
     }
 
     @AfterEach
@@ -77,6 +80,22 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void aServedHostOnAnUnservedPathSuggestsThePathsItServesNotTheSameUrl() throws Exception {
+        HttpResponse<String> res = gateway.get("api9.localhost", "/other");
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(res.body())
+                .contains("api9.localhost serves only /api, /v2")
+                .contains("did you mean http://api9.localhost:" + gateway.port() + "/api?")
+                .doesNotContain("did you mean http://api9.localhost:" + gateway.port() + "/?");
+        assertThat(gateway.get("api9.localhost", "/v3").body())
+                .as("the closest served path")
+                .contains("did you mean http://api9.localhost:" + gateway.port() + "/v2?");
+        assertThat(gateway.get("api8.localhost", "/").body())
+                .as("a misspelt name suggests the served URL of the right one")
+                .contains("did you mean http://api9.localhost:" + gateway.port() + "/api?");
+    }
+
+    @Test
     void foreignHostsAreRefusedBeforeAnyBackendIsTouched() throws Exception {
         for (String host :
                 new String[] {"evil.com", "localhost.evil.com", "0.0.0.0", "192.168.1.1", "web.localhost.nip.io"}) {
@@ -104,7 +123,12 @@ class ProxyRoutingTest {
                 HttpRequest.newBuilder(URI.create("http://example.com/")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(open.statusCode()).isEqualTo(403);
-        assertThat(open.body()).contains("not an open proxy");
+        assertThat(open.body())
+                .contains("not an open proxy")
+                .contains("'example.com' is not one of them")
+                .as("it says how to send that host direct")
+                .contains("add it to NO_PROXY")
+                .contains("export NO_PROXY=\"$NO_PROXY,example.com\"");
     }
 
     @Test
