@@ -1,9 +1,9 @@
 package dev.loopgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loopgate.testing.GatewayProcess;
+import dev.loopgate.testing.NodeTools;
 import dev.loopgate.testing.TestBackend;
 import dev.loopgate.testing.Wait;
 import java.net.InetSocketAddress;
@@ -18,7 +18,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,27 +61,8 @@ class NodeServiceIT {
 
     @BeforeAll
     static void installUndici() throws Exception {
-        assumeTrue(onPath("node") && onPath("npm"), "Node.js and npm are not installed");
-        if (Files.isDirectory(NODE_DIR.resolve("node_modules/undici"))) {
-            return;
-        }
-        Files.createDirectories(NODE_DIR);
-        Process npm = new ProcessBuilder(
-                        "npm", "install", "--no-audit", "--no-fund", "--prefix", NODE_DIR.toString(), "undici@6")
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(npm.getInputStream().readAllBytes());
-        assertThat(npm.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(npm.exitValue()).as("npm install undici:\n" + out).isZero();
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv("PATH").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Paths.get(d, tool))) {
-                return true;
-            }
-        }
-        return false;
+        NodeTools.assumeNode();
+        NodeTools.install(NODE_DIR, "undici", "undici@6");
     }
 
     @Test

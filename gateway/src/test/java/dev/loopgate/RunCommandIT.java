@@ -113,6 +113,47 @@ class RunCommandIT {
     }
 
     @Test
+    void theChildReachesLocalhostPortsDirectlyAndNamesThroughTheGateway() throws Exception {
+        try (dev.loopgate.testing.TestBackend devServer = dev.loopgate.testing.TestBackend.http(
+                        dev.loopgate.testing.TestBackend.text("other dev server"));
+                dev.loopgate.testing.TestBackend web =
+                        dev.loopgate.testing.TestBackend.http(dev.loopgate.testing.TestBackend.text("web by name"))) {
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                                                    + "/api/v1/services/named/backends/one"))
+                                            .header("Host", "loopgate.localhost")
+                                            .header(
+                                                    "Authorization",
+                                                    "Bearer " + gateway.token().value())
+                                            .PUT(HttpRequest.BodyPublishers.ofString(
+                                                    "{\"url\": \"http://127.0.0.1:" + web.port() + "\"}"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(201);
+            String direct = "http://localhost:" + devServer.port() + "/";
+            String named = "http://named.localhost/";
+            Files.writeString(dir.resolve("clients.sh"), dev.loopgate.testing.ProxyClients.script(dir, direct, named));
+            try (GatewayProcess p = GatewayProcess.start(
+                    List.of(),
+                    "run",
+                    "probe",
+                    "--state-dir",
+                    dir.resolve("state").toString(),
+                    "--",
+                    "bash",
+                    dir.resolve("clients.sh").toString())) {
+                assertThat(p.awaitExit(Duration.ofSeconds(60))).isZero();
+                for (String client : new String[] {"curl", "python", "java"}) {
+                    assertThat(p.stdout())
+                            .contains(client + " " + direct + " -> other dev server")
+                            .contains(client + " " + named + " -> web by name");
+                }
+            }
+        }
+    }
+
+    @Test
     void sigtermIsForwardedToTheChild() throws Exception {
         try (GatewayProcess p = run("--no-proxy-env")) {
             Wait.until("web.localhost to reach the child", Duration.ofSeconds(30), () -> get("/").statusCode() == 200);
@@ -120,6 +161,79 @@ class RunCommandIT {
             p.terminate();
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(143);
             assertThat(get("/").statusCode()).isEqualTo(404);
+        }
+    }
+
+    /** A wrapper that backgrounds a real server, as npm, npx and shell scripts do. */
+    private GatewayProcess runWrapper(String script) throws Exception {
+        return GatewayProcess.start(
+                List.of(),
+                "run",
+                "web",
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--ttl",
+                "3s",
+                "--no-proxy-env",
+                "--",
+                "bash",
+                "-c",
+                script);
+    }
+
+    private int registeredPort() throws Exception {
+        String services = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/api/v1/services"))
+                                .header("Host", "loopgate.localhost")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"url\":\"http://localhost:(\\d+)\"")
+                .matcher(services);
+        assertThat(m.find()).as(services).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void sigtermStopsTheWholeProcessGroupOfAWrapper() throws Exception {
+        try (GatewayProcess p = runWrapper("python3 -m http.server {port} --bind 127.0.0.1 & wait")) {
+            Wait.until(
+                    "the backgrounded server to answer through the gateway",
+                    Duration.ofSeconds(30),
+                    () -> get("/").statusCode() == 200,
+                    () -> p.stdout() + p.stderr());
+            int port = registeredPort();
+            assertThat(port).as("run picks below the ephemeral range").isLessThan(32768);
+            assertThat(listening(port)).isTrue();
+            p.terminate();
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(143);
+            assertThat(listening(port))
+                    .as("the server the wrapper started is gone with it")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void whenTheWrapperExitsWhatItLeftBehindIsStoppedToo() throws Exception {
+        try (GatewayProcess p = runWrapper("python3 -m http.server {port} --bind 127.0.0.1 >/dev/null 2>&1 &"
+                + " for i in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && break; sleep 0.05; done;"
+                + " echo \"server up on {port}\"; exit 3")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(40))).isEqualTo(3);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("server up on (\\d+)").matcher(p.stdout());
+            assertThat(m.find()).as(p.stdout() + p.stderr()).isTrue();
+            assertThat(listening(Integer.parseInt(m.group(1))))
+                    .as("nothing listens after run exits")
+                    .isFalse();
         }
     }
 

@@ -147,10 +147,41 @@ class ServiceToServiceTest {
         String proxy = "http://127.0.0.1:" + gateway.port();
         assertThat(out)
                 .isEqualTo(proxy + "|" + proxy + "|127.0.0.1,::1,[::1]|-Dhttp.proxyHost=127.0.0.1"
-                        + " -Dhttp.proxyPort=" + gateway.port() + " -Dhttp.nonProxyHosts=127.*|[::1]|1");
+                        + " -Dhttp.proxyPort=" + gateway.port() + " -Dhttp.nonProxyHosts=localhost|127.*|[::1]|1");
         assertThat(cli("env", "--shell", "fish").out()).contains("set -gx HTTP_PROXY '" + proxy + "';");
         assertThat(cli("env", "--shell", "powershell").out()).contains("$env:HTTP_PROXY = \"" + proxy + "\"");
         assertThat(cli("env", "--shell", "cmd").code()).isEqualTo(1);
+    }
+
+    @Test
+    void inAShellThatEvaluatedEnvLocalhostPortsStillReachTheirServerAndNamesGoThroughLoopgate() throws Exception {
+        try (TestBackend devServer = TestBackend.http((ctx, req) -> TestBackend.send(
+                ctx,
+                req,
+                io.netty.handler.codec.http.HttpResponseStatus.OK,
+                "dev server saw Host " + req.headers().get("Host") + " via "
+                        + req.headers().get("Via")))) {
+            CliRunner.Result env = cli("env");
+            assertThat(env.code()).as(env.out()).isZero();
+            String direct = "http://localhost:" + devServer.port() + "/";
+            String named = "http://payments.localhost/charge";
+            Path script = dir.resolve("clients.sh");
+            Files.writeString(script, env.out() + dev.loopgate.testing.ProxyClients.script(dir, direct, named));
+            Process bash = new ProcessBuilder("bash", script.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String host = "dev server saw Host localhost:" + devServer.port();
+            assertThat(out)
+                    .contains("curl " + direct + " -> " + host + " via ")
+                    .contains("python " + direct + " -> " + host + " via ")
+                    .as("Java's nonProxyHosts can name localhost exactly, so it goes direct")
+                    .contains("java " + direct + " -> " + host + " via null")
+                    .contains("curl " + named + " -> payments saw Host payments.localhost")
+                    .contains("python " + named + " -> payments saw Host payments.localhost")
+                    .contains("java " + named + " -> payments saw Host payments.localhost");
+        }
     }
 
     @Test

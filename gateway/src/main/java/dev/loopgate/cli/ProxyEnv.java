@@ -9,7 +9,11 @@ import java.util.Map;
  * HTTP), and loopback addresses stay direct.
  */
 final class ProxyEnv {
-    /** Hosts that bypass the proxy: loopback literals, which any client can reach directly. */
+    /**
+     * Hosts that bypass the proxy: loopback literals, which any client can reach directly. Not {@code localhost}:
+     * curl, Python and Go read that entry as "localhost and every name under it", which would send
+     * {@code *.localhost} direct too; loopgate relays {@code http://localhost:PORT} to that port instead.
+     */
     static final String NO_PROXY = "127.0.0.1,::1,[::1]";
 
     private ProxyEnv() {}
@@ -26,7 +30,8 @@ final class ProxyEnv {
         env.put("no_proxy", NO_PROXY);
         env.put(
                 "JAVA_TOOL_OPTIONS",
-                "-Dhttp.proxyHost=" + host + " -Dhttp.proxyPort=" + port + " -Dhttp.nonProxyHosts=127.*|[::1]");
+                "-Dhttp.proxyHost=" + host + " -Dhttp.proxyPort=" + port
+                        + " -Dhttp.nonProxyHosts=localhost|127.*|[::1]");
         env.put("NODE_USE_ENV_PROXY", "1");
         return env;
     }

@@ -84,9 +84,9 @@ final class RunCommand implements Callable<Integer> {
                 // no gateway yet: the command starts without the proxy settings
             }
         }
-        Process child;
+        ProcessGroup child;
         try {
-            child = pb.start();
+            child = ProcessGroup.start(pb);
         } catch (IOException e) {
             return Cli.fail(spec, "cannot start '" + String.join(" ", cmd) + "': " + e.getMessage());
         }
@@ -103,9 +103,11 @@ final class RunCommand implements Callable<Integer> {
         int status;
         try {
             status = child.waitFor();
+            // A wrapper that exited may have left its server behind (bash -c 'server &'): nothing outlives run.
+            child.stop("TERM", ProcessGroup.GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            child.destroy();
+            child.signal("KILL");
             status = 130;
         }
         keeper.stop();

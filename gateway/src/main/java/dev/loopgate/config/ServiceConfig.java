@@ -43,6 +43,21 @@ public record ServiceConfig(
         backends = List.copyOf(backends);
     }
 
+    /** The same service served by other backends (a registration that takes a file service over). */
+    public ServiceConfig withBackends(List<BackendUrl> others) {
+        return new ServiceConfig(
+                name,
+                hosts,
+                paths,
+                stripPrefix,
+                others,
+                health,
+                responseTimeout,
+                waitForBackend,
+                leastRequest,
+                outlier5xx);
+    }
+
     /** The shorthand {@code web: 5173}: {@code web.localhost} on every path to {@code localhost:5173}. */
     public static ServiceConfig shorthand(String name, BackendUrl backend) {
         return new ServiceConfig(

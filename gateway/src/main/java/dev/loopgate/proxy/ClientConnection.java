@@ -174,6 +174,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         RouteTable table = gateway.routes().current();
+        Route direct = directRoute(target, host);
+        if (direct != null) {
+            startExchange(req, direct, target, authority, keepAlive);
+            return;
+        }
         if (!table.serves(host)) {
             respondLocal(req, notServed(host, target.authority() != null), false);
             return;
@@ -191,6 +196,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         startExchange(req, route, target, authority, keepAlive);
+    }
+
+    /**
+     * A forward-proxy request for {@code localhost:PORT} (or a loopback literal) on a port other than the gateway's
+     * goes to that port, as it would without a proxy. {@code NO_PROXY=localhost} cannot say this: curl, Python and
+     * Go take it to cover every {@code *.localhost} name too, which must go through loopgate. Only for clients on
+     * this machine, so that in a container the gateway does not open its own loopback to the network.
+     */
+    private Route directRoute(RequestTarget target, String host) {
+        if (target.authority() == null || !HostNames.isLoopback(host)) {
+            return null;
+        }
+        int given = HostNames.port(target.authority());
+        int port = given < 0 ? 80 : given;
+        if (port == 0 || port > 65535 || port == gateway.port()) {
+            return null;
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (remote == null || !remote.getAddress().isLoopbackAddress()) {
+            return null;
+        }
+        return Route.direct(new dev.loopgate.config.BackendUrl(host, port));
     }
 
     private void startExchange(

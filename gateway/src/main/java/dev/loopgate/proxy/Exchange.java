@@ -469,6 +469,12 @@ final class Exchange implements BackendConnector.Callback {
     private boolean heldBack(HttpContent c, boolean last) {
         held.add(c);
         if (!last) {
+            if (held.size() > HostRejection.MAX_BODY) {
+                // Longer than any refusal page: not one. It passes on untouched, and streams from here on.
+                log.addBytesOut(held.size());
+                held.writeStartTo(clientCtx);
+                held = null;
+            }
             return false;
         }
         HeldResponse h = held;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -36,9 +37,16 @@ final class HeldResponse {
         return body.toString(StandardCharsets.UTF_8);
     }
 
+    /** Writes the whole response: head and the body, which ended. */
     void writeTo(ChannelHandlerContext ctx) {
         ctx.write(head);
         ctx.write(new DefaultLastHttpContent(body)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    /** Writes the head and what was held so far; the rest of the body follows as it arrives. */
+    void writeStartTo(ChannelHandlerContext ctx) {
+        ctx.write(head);
+        ctx.write(new DefaultHttpContent(body)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     void release() {

@@ -28,9 +28,11 @@ final class HostRejection {
         if (res.status().code() != 403 || method.equals(HttpMethod.HEAD)) {
             return false;
         }
+        // Vite answers its refusal chunked, so a response without a length is peeked at too: held up to MAX_BODY,
+        // then passed on untouched (Exchange) if it goes on longer.
         long length = HttpUtil.getContentLength(res, -1L);
         String type = res.headers().get(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-        return length > 0 && length <= MAX_BODY && (type.startsWith("text/") || type.startsWith("application/json"));
+        return length != 0 && length <= MAX_BODY && (type.startsWith("text/") || type.startsWith("application/json"));
     }
 
     /** The page to answer instead, or {@code null} when the 403 is the application's own and passes through. */

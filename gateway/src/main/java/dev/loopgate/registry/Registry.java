@@ -77,12 +77,9 @@ public final class Registry {
     }
 
     public synchronized Outcome register(Registration r) throws RegistryException {
-        if (file.services().containsKey(r.service())) {
-            throw new RegistryException(
-                    409,
-                    "service",
-                    "service '" + r.service() + "' is declared in " + file.source()
-                            + "; edit it there, or register under another name");
+        ServiceConfig declared = file.services().get(r.service());
+        if (declared != null) {
+            requireFileRoutes(declared, r);
         }
         Map<String, Registration> existing = api.get(r.service());
         if (existing != null && !existing.isEmpty()) {
@@ -91,7 +88,7 @@ public final class Registry {
             requireSame("paths", first.paths(), r.paths(), r.service());
             requireSame("strip_prefix", first.stripPrefix(), r.stripPrefix(), r.service());
         }
-        String owner = claimOwner(r);
+        String owner = declared == null ? claimOwner(r) : null;
         if (owner != null) {
             throw new RegistryException(409, "hosts", owner);
         }
@@ -99,6 +96,32 @@ public final class Registry {
         api.computeIfAbsent(r.service(), s -> new LinkedHashMap<>()).put(r.id(), r);
         publishAndSave();
         return outcome;
+    }
+
+    /**
+     * A registration for a service the file declares takes that service over while it lives: its backends replace
+     * the file's, and the file's hosts and paths stay. So it may not ask for other routes; the defaults (what
+     * {@code loopgate run web} sends) or exactly the file's are fine.
+     */
+    private void requireFileRoutes(ServiceConfig declared, Registration r) throws RegistryException {
+        boolean defaults = r.hosts().equals(List.of(r.service() + ".localhost"))
+                && r.paths().equals(List.of("/"))
+                && !r.stripPrefix();
+        boolean same = r.hosts().equals(declared.hosts())
+                && r.paths().equals(declared.paths())
+                && r.stripPrefix() == declared.stripPrefix();
+        if (!defaults && !same) {
+            String field = !r.hosts().equals(declared.hosts())
+                    ? "hosts"
+                    : !r.paths().equals(declared.paths()) ? "paths" : "strip_prefix";
+            throw new RegistryException(
+                    409,
+                    field,
+                    "service '" + r.service() + "' is declared in " + file.source() + " with hosts "
+                            + declared.hosts() + " and paths " + declared.paths()
+                            + "; a registration takes over its backends and keeps those routes: register without"
+                            + " hosts and paths, or under another name");
+        }
     }
 
     private static void requireSame(String field, Object current, Object requested, String service)
@@ -230,11 +253,20 @@ public final class Registry {
 
     private void publish() {
         List<ServiceEntry> entries = new ArrayList<>();
-        file.services().values().forEach(s -> entries.add(ServiceEntry.fromFile(s)));
+        for (ServiceConfig s : file.services().values()) {
+            Map<String, Registration> takeover = api.get(s.name());
+            entries.add(
+                    takeover == null || takeover.isEmpty()
+                            ? ServiceEntry.fromFile(s)
+                            : takenOver(s, takeover.values()));
+        }
         Map<String, String> claims = new HashMap<>();
         file.services().values().forEach(s -> claim(claims, s.hosts(), s.paths(), s.name()));
         List<String> notRouted = new ArrayList<>();
         for (Map.Entry<String, Map<String, Registration>> e : api.entrySet()) {
+            if (file.services().containsKey(e.getKey())) {
+                continue;
+            }
             String conflict = conflictWithFile("API", e.getKey(), e.getValue().values(), claims);
             if (conflict != null) {
                 notRouted.add(conflict);
@@ -281,6 +313,16 @@ public final class Registry {
             }
         }
         return null;
+    }
+
+    /** A file service whose backends are, for now, the ones registered under its name (by {@code loopgate run}). */
+    private static ServiceEntry takenOver(ServiceConfig declared, Collection<Registration> regs) {
+        return new ServiceEntry(
+                declared.withBackends(regs.stream().map(Registration::url).toList()),
+                "file",
+                regs.stream()
+                        .map(r -> new BackendEntry(r.id(), r.url(), "api", r.expiresAt()))
+                        .toList());
     }
 
     private static ServiceEntry toEntry(String service, Collection<Registration> regs, String source) {

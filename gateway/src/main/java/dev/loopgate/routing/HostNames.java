@@ -83,6 +83,24 @@ public final class HostNames {
         return host.equals("localhost") || host.endsWith(".localhost") || isLoopbackLiteral(host);
     }
 
+    /**
+     * The port of an authority ({@code localhost:5173}, {@code [::1]:8080}), or -1 when it has none. Call only on an
+     * authority that {@link #normalize} accepted.
+     */
+    public static int port(String authority) {
+        int close = authority.lastIndexOf(']');
+        int colon = authority.lastIndexOf(':');
+        if (colon <= close || colon == authority.length() - 1) {
+            return -1;
+        }
+        return Integer.parseInt(authority.substring(colon + 1));
+    }
+
+    /** {@code localhost} itself or a loopback literal: the names that mean "this machine" without any routing. */
+    public static boolean isLoopback(String host) {
+        return host.equals("localhost") || isLoopbackLiteral(host);
+    }
+
     static boolean isLoopbackLiteral(String host) {
         if (host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
             return true;

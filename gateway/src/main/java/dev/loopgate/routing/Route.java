@@ -12,6 +12,30 @@ public final class Route {
     private final List<Backend> backends;
     private final AtomicInteger next = new AtomicInteger();
 
+    /** The service name of {@link #direct} routes, in logs and metrics. */
+    public static final String DIRECT = "direct";
+
+    /**
+     * A route straight to a port on this machine, for a forward-proxy request such as {@code GET
+     * http://localhost:5173/}: the client meant that port, not a service. It has no health checks and no waiting, and
+     * its own health state, so a refusal now does not turn the next request away: as if the client had dialled it.
+     */
+    public static Route direct(dev.loopgate.config.BackendUrl url) {
+        ServiceConfig s = new ServiceConfig(
+                DIRECT,
+                List.of(url.host()),
+                List.of("/"),
+                false,
+                List.of(url),
+                dev.loopgate.config.HealthConfig.DEFAULT,
+                null,
+                Duration.ZERO,
+                false,
+                0);
+        dev.loopgate.health.HealthStates own = new dev.loopgate.health.HealthStates(java.time.Clock.systemUTC());
+        return new Route(s, "/", List.of(new Backend(DIRECT, url.id(), url, own)));
+    }
+
     Route(ServiceConfig service, String pathPrefix, List<Backend> backends) {
         this.service = service;
         this.pathPrefix = pathPrefix;

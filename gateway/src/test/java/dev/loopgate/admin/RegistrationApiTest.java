@@ -119,10 +119,36 @@ class RegistrationApiTest {
     }
 
     @Test
+    void aRegistrationTakesAFileServiceOverWhileItLivesAndKeepsTheFileRoutes() throws Exception {
+        assertThat(gateway.get("web.localhost", "/").body()).isEqualTo("one");
+        HttpResponse<String> takeover = put("/api/v1/services/web/backends/run-1", url(two));
+        assertThat(takeover.statusCode()).as(takeover.body()).isEqualTo(201);
+        assertThat(gateway.get("web.localhost", "/").body())
+                .as("the registered backend replaces the file's")
+                .isEqualTo("two");
+        String services = gateway.get(ADMIN, "/api/v1/services").body();
+        assertThat(services)
+                .contains("\"name\":\"web\"")
+                .contains("\"source\":\"file\"")
+                .contains("\"id\":\"run-1\"")
+                .doesNotContain("\"id\":\"127.0.0.1:" + one.port() + "\"");
+        assertThat(gateway.registry().shadowed()).isEmpty();
+
+        assertThat(delete("/api/v1/services/web/backends/run-1").statusCode()).isEqualTo(204);
+        assertThat(gateway.get("web.localhost", "/").body())
+                .as("the file's backend is back when the registration goes")
+                .isEqualTo("one");
+    }
+
+    @Test
     void conflictsAre409AndNameTheOwner() throws Exception {
-        HttpResponse<String> fileName = put("/api/v1/services/web/backends/x", url(two));
+        HttpResponse<String> fileName = put(
+                "/api/v1/services/web/backends/x",
+                "{\"url\": \"http://127.0.0.1:" + two.port() + "\", \"paths\": [\"/other\"]}");
         assertThat(fileName.statusCode()).isEqualTo(409);
-        assertThat(fileName.body()).contains("declared in test.yaml").contains("\"field\":\"service\"");
+        assertThat(fileName.body())
+                .contains("declared in test.yaml with hosts [web.localhost] and paths [/]")
+                .contains("\"field\":\"paths\"");
 
         HttpResponse<String> fileHost = put(
                 "/api/v1/services/site/backends/x",

@@ -108,11 +108,11 @@ class CliTest {
 
     @Test
     void gatewayErrorsAreOneLineNotAStackTrace() {
-        Result conflict = run("register", "web", "http://127.0.0.1:1");
+        Result conflict = run("register", "web", "http://127.0.0.1:1", "--host", "other.localhost");
         assertThat(conflict.code()).isEqualTo(1);
         assertThat(conflict.err())
                 .startsWith("loopgate: 409 service 'web' is declared in ")
-                .endsWith("(field: service)\n")
+                .endsWith("(field: hosts)\n")
                 .doesNotContain("Exception");
         Result bad = run("register", "api", "http://10.1.2.3:80");
         assertThat(bad.err())

@@ -163,14 +163,16 @@ class PortsAndDoctorTest {
                                 null));
                 gateway.registry()
                         .fileChanged(dev.loopgate.config.ConfigLoader.parse(
-                                Files.readString(config) + "  api: http://127.0.0.1:" + backend.port() + "\n",
+                                Files.readString(config) + "  other:\n    hosts: [api.localhost]\n    port: "
+                                        + backend.port() + "\n",
                                 config.toString()));
                 Result r = run("doctor", "--state-dir", dir.resolve("s").toString());
                 assertThat(r.code())
                         .as("a warning does not fail doctor: " + r.out())
                         .isZero();
                 assertThat(r.out())
-                        .contains("not routed: API service 'api': the config file declares a service of that name");
+                        .contains("not routed: API service 'api': http://api.localhost/ is routed to 'other' by the"
+                                + " config file");
             }
         }
     }

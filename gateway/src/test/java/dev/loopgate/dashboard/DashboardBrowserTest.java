@@ -146,11 +146,12 @@ class DashboardBrowserTest {
         assertThat(page.eval("document.querySelector('#notices').hidden").asBoolean())
                 .isTrue();
         Path file = dir.resolve("loopgate.yaml");
-        Files.writeString(file, Files.readString(file) + "  api: http://127.0.0.1:" + deadPort + "\n");
+        Files.writeString(
+                file, Files.readString(file) + "  other:\n    hosts: [api.localhost]\n    port: " + deadPort + "\n");
         page.waitFor("the shadowed API service as a notice", "!document.querySelector('#notices').hidden");
         assertThat(page.text("#notices"))
                 .contains("Configured but not routed")
-                .contains("API service 'api': the config file declares a service of that name");
+                .contains("API service 'api': http://api.localhost/ is routed to 'other' by the config file");
     }
 
     @Test

@@ -15,7 +15,11 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Dev servers that refuse the forwarded name, or moved to another port: pages that say which line fixes it. */
+/**
+ * How loopgate holds back small 403s to look at them, and the moved-port diagnosis. The real Vite and Next.js
+ * refusals are tested against those servers in {@code devservers.ViteIT} and {@code devservers.NextJsIT}; here
+ * backends of our own answer the shapes that matter for the proxy path (with a length, chunked, long).
+ */
 class DevServerRefusalTest {
     private static final String VITE = "Blocked request. This host (\"web.localhost\") is not allowed.\n"
             + "To allow this host, add \"web.localhost\" to `server.allowedHosts` in vite.config.js.";
@@ -58,6 +62,30 @@ class DevServerRefusalTest {
         assertThat(gateway.get("web.localhost", "/again").statusCode())
                 .as("the backend connection was reused cleanly")
                 .isEqualTo(403);
+    }
+
+    @Test
+    void aLongChunked403IsNotHeldBeyondItsFirstKilobytesAndPassesThroughWhole() throws Exception {
+        String body = "x".repeat(3000) + "y".repeat(3000) + "z".repeat(3000);
+        backend = TestBackend.http((ctx, req) -> {
+            var head = new io.netty.handler.codec.http.DefaultHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN);
+            head.headers().set("Content-Type", "text/plain").set("Transfer-Encoding", "chunked");
+            ctx.write(head);
+            for (int i = 0; i < 3; i++) {
+                ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(
+                        Unpooled.copiedBuffer(body.substring(i * 3000, (i + 1) * 3000), StandardCharsets.UTF_8)));
+            }
+            ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+        });
+        gateway = GatewayFixture.start("services:\n  web: http://127.0.0.1:" + backend.port() + "\n");
+        HttpResponse<String> res = gateway.get("web.localhost", "/");
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body()).isEqualTo(body);
+        assertThat(gateway.get("web.localhost", "/again").body()).isEqualTo(body);
+        assertThat(backend.connections.get())
+                .as("the backend connection was reused")
+                .isEqualTo(1);
     }
 
     @Test
