@@ -409,6 +409,11 @@ public final class Gateway implements AutoCloseable {
         return adminUrl() + "login?code=" + sessions.newLoginCode();
     }
 
+    /** Every backend's health, and who waits for a service to come up. */
+    public HealthStates health() {
+        return registry.health();
+    }
+
     public Registry registry() {
         return registry;
     }

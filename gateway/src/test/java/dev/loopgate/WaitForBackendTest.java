@@ -140,6 +140,40 @@ class WaitForBackendTest {
     }
 
     @Test
+    void requestsAndEventStreamsThatStopWaitingLeaveNothingQueued() throws Exception {
+        gateway("60s");
+        killBackend();
+        String request = "GET / HTTP/1.1\r\nHost: web.localhost\r\n\r\n";
+        String events = "GET /api/v1/events?service=web HTTP/1.1\r\nHost: loopgate.localhost\r\n\r\n";
+        int batch = 500;
+        for (int round = 0; round < 20; round++) {
+            java.util.List<java.net.Socket> open = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < batch; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.port());
+                    open.add(s);
+                    s.getOutputStream()
+                            .write((i % 10 == 0 ? events : request)
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                Wait.until(
+                        "the batch to be waiting",
+                        Duration.ofSeconds(20),
+                        () -> gateway.health().waiting("web") == batch);
+            } finally {
+                for (java.net.Socket s : open) {
+                    s.close();
+                }
+            }
+            Wait.until(
+                    "every abandoned wait to be forgotten",
+                    Duration.ofSeconds(20),
+                    () -> gateway.health().waiting("web") == 0,
+                    () -> "still waiting: " + gateway.health().waiting("web"));
+        }
+    }
+
+    @Test
     void foreignPagesCannotListen() throws Exception {
         gateway("1s");
         HttpResponse<String> res = client.send(

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 final class EngineClient {
     private static final int MAX_LIST_BYTES = 32 * 1024 * 1024;
+    /** An event is a few hundred bytes; a "line" longer than this is not the Engine talking. */
+    static final int MAX_LINE_BYTES = 1024 * 1024;
 
     private final Transport transport;
     private final EventLoop loop;
@@ -48,37 +50,59 @@ final class EngineClient {
         return socketPath;
     }
 
-    /** GETs {@code path}; {@code done} gets the body of a 2xx answer, or the failure, on the event loop. */
+    /**
+     * GETs {@code path}; {@code done} hears exactly once, on the event loop: the body of a 2xx answer, or the failure
+     * — also when the Engine closes the connection without answering.
+     */
     void get(String path, BiConsumer<String, Throwable> done) {
         connect(
                 ch -> ch.pipeline()
                         .addLast(new HttpClientCodec())
                         .addLast(new HttpObjectAggregator(MAX_LIST_BYTES))
                         .addLast(new ReadTimeoutHandler(10))
-                        .addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
-                                String body = res.content().toString(StandardCharsets.UTF_8);
-                                ctx.close();
-                                if (res.status().code() / 100 == 2) {
-                                    done.accept(body, null);
-                                } else {
-                                    done.accept(
-                                            null,
-                                            new IOException(
-                                                    "the Engine answered " + res.status() + ": " + body.strip()));
-                                }
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                ctx.close();
-                                done.accept(null, cause);
-                            }
-                        }),
+                        .addLast(new WholeAnswer(done)),
                 path,
                 ch -> {},
                 e -> done.accept(null, e));
+    }
+
+    /** The one answer to a GET, or why there is none. */
+    private static final class WholeAnswer extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final BiConsumer<String, Throwable> done;
+        private boolean answered;
+
+        WholeAnswer(BiConsumer<String, Throwable> done) {
+            this.done = done;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
+            String body = res.content().toString(StandardCharsets.UTF_8);
+            ctx.close();
+            if (res.status().code() / 100 == 2) {
+                answer(body, null);
+            } else {
+                answer(null, new IOException("the Engine answered " + res.status() + ": " + body.strip()));
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            answer(null, new IOException("the Engine closed the connection without answering"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+            answer(null, cause);
+        }
+
+        private void answer(String body, Throwable failure) {
+            if (!answered) {
+                answered = true;
+                done.accept(body, failure);
+            }
+        }
     }
 
     /**
@@ -152,6 +176,10 @@ final class EngineClient {
                     }
                 }
                 pending.discardReadBytes();
+                if (pending.readableBytes() > MAX_LINE_BYTES) {
+                    end(ctx, new IOException("the event stream sent a line longer than " + MAX_LINE_BYTES + " bytes"));
+                    return;
+                }
                 if (msg instanceof LastHttpContent) {
                     end(ctx, new IOException("the Engine ended the event stream"));
                 }

@@ -13,9 +13,18 @@ public final class HealthStates {
     private final ConcurrentHashMap<String, BackendHealth> states = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile BiConsumer<String, String> onPassiveDown = (key, reason) -> {};
-    private final ConcurrentHashMap<String, java.util.Queue<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
-    private record Waiter(java.util.concurrent.Executor executor, Runnable callback) {}
+    /** One request (or event stream) waiting for a service; identity matters, so not a record. */
+    private static final class Waiter {
+        final java.util.concurrent.Executor executor;
+        final Runnable callback;
+
+        Waiter(java.util.concurrent.Executor executor, Runnable callback) {
+            this.executor = executor;
+            this.callback = callback;
+        }
+    }
 
     public HealthStates(Clock clock) {
         this.clock = clock;
@@ -47,33 +56,46 @@ public final class HealthStates {
 
     /**
      * Runs {@code callback} on {@code executor} once a backend of {@code service} is seen up (checked right away:
-     * if one is up already, it runs at once). A waiter that no longer cares simply ignores the call.
+     * if one is up already, it runs at once). The returned handle forgets the waiter: whoever stops waiting (a
+     * timeout, a client gone) must call it, or the waiter — and the exchange and channel it holds — stays until the
+     * service comes back, which may be never.
      */
-    public void awaitUp(
+    public Runnable awaitUp(
             String service,
             java.util.Collection<String> backendIds,
             java.util.concurrent.Executor executor,
             Runnable callback) {
-        waiters.computeIfAbsent(service, s -> new java.util.concurrent.ConcurrentLinkedQueue<>())
-                .add(new Waiter(executor, callback));
+        Set<Waiter> set = waiters.computeIfAbsent(service, s -> ConcurrentHashMap.newKeySet());
+        Waiter waiter = new Waiter(executor, callback);
+        set.add(waiter);
         for (String id : backendIds) {
             if (of(service, id).status() == BackendHealth.Status.UP) {
                 serviceUp(service);
-                return;
+                break;
             }
         }
+        return () -> set.remove(waiter);
+    }
+
+    /** How many are waiting for {@code service} to come up (the dashboard and tests read it). */
+    public int waiting(String service) {
+        Set<Waiter> set = waiters.get(service);
+        return set == null ? 0 : set.size();
     }
 
     /** A backend of {@code service} turned up: everyone waiting for it is told, on their own executor. */
     public void serviceUp(String service) {
-        java.util.Queue<Waiter> queue = waiters.get(service);
-        if (queue == null) {
+        Set<Waiter> set = waiters.get(service);
+        if (set == null) {
             return;
         }
-        Waiter w;
-        while ((w = queue.poll()) != null) {
+        for (java.util.Iterator<Waiter> it = set.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (!set.remove(w)) {
+                continue; // told by another thread, or cancelled, meanwhile
+            }
             try {
-                w.executor().execute(w.callback());
+                w.executor.execute(w.callback);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the waiter's event loop is shutting down
             }

@@ -335,7 +335,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(AdminEvents.waiting(d, ctx.alloc()));
-        d.route().awaitHealthy(ctx.channel().eventLoop(), sendUp);
+        Runnable stopWaiting = d.route().awaitHealthy(ctx.channel().eventLoop(), sendUp);
+        // A page closed before the service came back must not stay queued with its channel.
+        ctx.channel().closeFuture().addListener(f -> stopWaiting.run());
     }
 
     private void releaseAdminBody() {

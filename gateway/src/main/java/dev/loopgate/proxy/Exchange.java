@@ -53,6 +53,7 @@ final class Exchange implements BackendConnector.Callback {
     private boolean counted;
     private boolean waiting;
     private ScheduledFuture<?> waitTimer;
+    private Runnable stopWaiting;
 
     private boolean requestComplete;
     private boolean requestBodyStarted;
@@ -125,7 +126,7 @@ final class Exchange implements BackendConnector.Callback {
     private void startWaiting(java.time.Duration wait) {
         waiting = true;
         waitTimer = clientCtx.channel().eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
-        route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
+        stopWaiting = route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
     }
 
     private void resumeAfterWait() {
@@ -134,20 +135,31 @@ final class Exchange implements BackendConnector.Callback {
         }
         Backend up = route.pick();
         if (up == null) {
-            route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
+            stopWaiting = route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
             return;
         }
-        waiting = false;
-        waitTimer.cancel(false);
+        endWait();
         backend = up;
         acquire(true);
+    }
+
+    /** No longer waiting for a backend: the timer and the registration as a waiter both go. */
+    private void endWait() {
+        waiting = false;
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+        }
+        if (stopWaiting != null) {
+            stopWaiting.run();
+            stopWaiting = null;
+        }
     }
 
     private void waitTimedOut() {
         if (finished || !waiting) {
             return;
         }
-        waiting = false;
+        endWait();
         finished = true;
         int port = gateway.port();
         String events = "http://" + gateway.config().adminHost() + (port == 80 ? "" : ":" + port)
@@ -538,9 +550,7 @@ final class Exchange implements BackendConnector.Callback {
 
     /** The client went away: drop the backend connection, whose exchange cannot complete now. */
     void abort() {
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-        }
+        endWait();
         if (finished) {
             return;
         }
@@ -598,13 +608,13 @@ final class Exchange implements BackendConnector.Callback {
         Problem problem = failure.describe(backend, detail);
         boolean keepAlive = clientKeepAlive && requestComplete;
         if (failure == BackendFailure.REFUSED) {
-            RefusalDiagnosis.explain(
-                    backend,
-                    clientCtx.channel().eventLoop(),
-                    gateway.connector(),
-                    problem,
-                    takenPorts(),
-                    p -> client.respondProblem(this, p, keepAlive));
+            gateway.refusals()
+                    .explain(
+                            backend,
+                            clientCtx.channel().eventLoop(),
+                            problem,
+                            takenPorts(),
+                            p -> client.respondProblem(this, p, keepAlive));
         } else {
             client.respondProblem(this, problem, keepAlive);
         }

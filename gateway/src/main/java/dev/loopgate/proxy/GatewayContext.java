@@ -8,6 +8,7 @@ import io.netty.channel.group.ChannelGroup;
 final class GatewayContext {
     private final Routes routes;
     private final BackendConnector connector;
+    private final RefusalDiagnosis refusals;
     private final AdminRequests admin;
     private final ChannelGroup clients;
     private final ExchangeObserver observer;
@@ -23,6 +24,7 @@ final class GatewayContext {
         this.observer = observer;
         this.routes = routes;
         this.connector = connector;
+        this.refusals = new RefusalDiagnosis(connector, System::nanoTime);
         this.admin = admin;
         this.clients = clients;
     }
@@ -37,6 +39,10 @@ final class GatewayContext {
 
     BackendConnector connector() {
         return connector;
+    }
+
+    RefusalDiagnosis refusals() {
+        return refusals;
     }
 
     AdminRequests admin() {

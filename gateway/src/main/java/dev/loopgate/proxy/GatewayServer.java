@@ -169,6 +169,11 @@ public final class GatewayServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** What this server's connections share; for tests in this package. */
+    GatewayContext context() {
+        return gateway;
+    }
+
     public int port() {
         return address().getPort();
     }

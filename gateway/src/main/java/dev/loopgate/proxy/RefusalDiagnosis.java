@@ -7,23 +7,69 @@ import dev.loopgate.routing.Backend;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Explains the commonest "connection refused" on a developer machine: the dev server listens on the other loopback
  * address family (only {@code ::1}, or only {@code 127.0.0.1}) than the one the backend URL names, or it moved to a
  * nearby port because its own was taken when it started.
+ *
+ * <p>A diagnosis reads {@code /proc} (or runs {@code lsof}); a page with fifty assets against a stopped dev server
+ * would run fifty. So one diagnosis per backend is shared by every refusal within {@link #WINDOW}, including those
+ * that arrive while it is still being made.
  */
 final class RefusalDiagnosis {
+    static final Duration WINDOW = Duration.ofSeconds(2);
     private static final int PROBE_TIMEOUT_MILLIS = 250;
+    private static final int MAX_REMEMBERED = 256;
 
-    private RefusalDiagnosis() {}
+    private record Shared(long startedNanos, CompletableFuture<Problem> result) {}
 
-    /** @param taken the gateway's own port and every port a route already uses: not where a dev server moved */
-    static void explain(
+    private final BackendConnector connector;
+    private final LongSupplier nanoTime;
+    private final ConcurrentHashMap<String, Shared> recent = new ConcurrentHashMap<>();
+    private final AtomicInteger made = new AtomicInteger();
+
+    RefusalDiagnosis(BackendConnector connector, LongSupplier nanoTime) {
+        this.connector = connector;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Answers {@code done} on {@code loop} with the refusal explained, or with {@code refused} as it is.
+     *
+     * @param taken the gateway's own port and every port a route already uses: not where a dev server moved
+     */
+    void explain(Backend backend, EventLoop loop, Problem refused, Set<Integer> taken, Consumer<Problem> done) {
+        long now = nanoTime.getAsLong();
+        String key =
+                backend.service() + "/" + backend.id() + "@" + backend.url().authority();
+        Shared fresh = new Shared(now, new CompletableFuture<>());
+        Shared shared = recent.compute(
+                key, (k, old) -> old != null && now - old.startedNanos() < WINDOW.toNanos() ? old : fresh);
+        if (shared == fresh) {
+            made.incrementAndGet();
+            if (recent.size() > MAX_REMEMBERED) {
+                recent.values().removeIf(s -> now - s.startedNanos() >= WINDOW.toNanos());
+            }
+            diagnose(backend, loop, connector, refused, taken, fresh.result()::complete);
+        }
+        shared.result().thenAccept(problem -> loop.execute(() -> done.accept(problem)));
+    }
+
+    /** How many diagnoses were actually made (the rest were shared). */
+    int made() {
+        return made.get();
+    }
+
+    private static void diagnose(
             Backend backend,
             EventLoop loop,
             BackendConnector connector,

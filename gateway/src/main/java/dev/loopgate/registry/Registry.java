@@ -232,6 +232,11 @@ public final class Registry {
         return shadowed;
     }
 
+    /** The health of every backend this registry routes; it outlives the route tables. */
+    public HealthStates health() {
+        return health;
+    }
+
     public Instant now() {
         return clock.instant();
     }

@@ -102,12 +102,15 @@ public final class Route {
         return null;
     }
 
-    /** Runs {@code resume} on {@code loop} when one of this service's backends is seen up (at once if one is). */
-    public void awaitHealthy(java.util.concurrent.Executor loop, Runnable resume) {
+    /**
+     * Runs {@code resume} on {@code loop} when one of this service's backends is seen up (at once if one is). Returns
+     * the handle that stops waiting; the caller must run it when it no longer waits.
+     */
+    public Runnable awaitHealthy(java.util.concurrent.Executor loop, Runnable resume) {
         if (backends.isEmpty()) {
-            return;
+            return () -> {};
         }
-        backends.get(0)
+        return backends.get(0)
                 .states()
                 .awaitUp(service.name(), backends.stream().map(Backend::id).toList(), loop, resume);
     }
