@@ -136,10 +136,33 @@ class RegistryLifecycleTest {
         }
     }
 
-    @Test
-    void aCorruptStateFileIsMovedAsideAndTheGatewayStartsAnyway() throws Exception {
+    private static final String VALID_ENTRY = "{\"service\": \"api\", \"id\": \"a\", \"url\": \"http://127.0.0.1:1\","
+            + " \"hosts\": [\"api.localhost\"], \"paths\": [\"/\"], \"strip_prefix\": false, \"health\": {\"path\": \"\","
+            + " \"interval\": \"2s\", \"timeout\": \"1s\"}, \"ttl\": \"30s\", \"expires_at\": \"EXPIRES\"}";
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"not json", "bad date", "not utf-8"})
+    void aCorruptStateFileIsMovedAsideAndTheGatewayStartsAnyway(String kind) throws Exception {
         gateway.close();
-        Files.writeString(dir.resolve("registrations.json"), "{ this is not json");
+        byte[] corrupt =
+                switch (kind) {
+                    case "not json" -> "{ this is not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    case "bad date" -> ("{\"registrations\": [" + VALID_ENTRY.replace("EXPIRES", "not-a-date") + "]}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    default -> {
+                        byte[] valid = ("{\"registrations\": [" + VALID_ENTRY.replace("EXPIRES", "2999-01-01T00:00:00Z")
+                                        + "]}")
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                        // One byte inside a string: the JSON is intact, the text is not UTF-8.
+                        valid[
+                                        new String(valid, java.nio.charset.StandardCharsets.ISO_8859_1)
+                                                        .indexOf("api.localhost")
+                                                + 1] =
+                                (byte) 0xff;
+                        yield valid;
+                    }
+                };
+        Files.write(dir.resolve("registrations.json"), corrupt);
         gateway = startGateway();
         assertThat(status("loopgate.localhost")).isEqualTo(200);
         try (var files = Files.list(dir)) {
@@ -153,6 +176,47 @@ class RegistryLifecycleTest {
                                 "{\"url\": \"http://127.0.0.1:" + backend.port() + "\"}")
                         .statusCode())
                 .isEqualTo(201);
+    }
+
+    @Test
+    void aStateDirectoryThatCannotBeWrittenGets503AndMemoryAndDiskAgree() throws Exception {
+        String url = "{\"url\": \"http://127.0.0.1:" + backend.port() + "\"}";
+        assertThat(send("PUT", "loopgate.localhost", "/api/v1/services/api/backends/a", url)
+                        .statusCode())
+                .isEqualTo(201);
+        // A directory where the save writes its temporary file: every save now fails, as on a read-only or full
+        // disk (root, which runs CI, writes through a read-only mode, so a mode would not show it).
+        Path tmp = dir.resolve("registrations.json.tmp");
+        Files.createDirectories(tmp.resolve("blocker"));
+
+        HttpResponse<String> put = send("PUT", "loopgate.localhost", "/api/v1/services/web/backends/b", url);
+        assertThat(put.statusCode()).isEqualTo(503);
+        assertThat(put.body()).contains("cannot save the registrations").contains("nothing was changed");
+        assertThat(status("web.localhost")).as("not routed either").isEqualTo(404);
+
+        HttpResponse<String> delete = send("DELETE", "loopgate.localhost", "/api/v1/services/api/backends/a", null);
+        assertThat(delete.statusCode()).isEqualTo(503);
+        assertThat(status("api.localhost")).as("still routed, as still saved").isEqualTo(200);
+
+        Files.delete(tmp.resolve("blocker"));
+        Files.delete(tmp);
+        gateway.close();
+        gateway = startGateway();
+        assertThat(status("api.localhost"))
+                .as("what the API said stands after a restart")
+                .isEqualTo(200);
+        assertThat(status("web.localhost")).isEqualTo(404);
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsMadePrivate() throws Exception {
+        gateway.close();
+        Path token = dir.resolve("token");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        String before = Files.readString(token).trim();
+        gateway = startGateway();
+        assertThat(Files.getPosixFilePermissions(token)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(gateway.token().value()).isEqualTo(before);
     }
 
     @Test

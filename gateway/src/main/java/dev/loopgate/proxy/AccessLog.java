@@ -117,12 +117,13 @@ final class AccessLog {
                 return;
             }
             long micros = nanos / 1000;
+            // Request bytes reach a terminal through the log: nothing a client sent is written unescaped.
             log.info(
                     "{} {} {} {} {} {} {} {}ms {}B{}{}",
                     client,
-                    method,
-                    host,
-                    path,
+                    printable(method),
+                    printable(host),
+                    printable(path),
                     status == 0 ? "-" : status,
                     service,
                     backend,
@@ -131,5 +132,32 @@ final class AccessLog {
                     bytesIn > 0 ? " in=" + bytesIn + "B" : "",
                     aborted ? " aborted" : "");
         }
+    }
+
+    /**
+     * {@code s} with every control character and every byte outside printable ASCII written as {@code \xNN}, so that
+     * a request cannot put terminal escape sequences into the log.
+     */
+    static String printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '\\') {
+                return escape(s);
+            }
+        }
+        return s;
+    }
+
+    private static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '\\') {
+                out.append(String.format(java.util.Locale.ROOT, c > 0xff ? "\\u%04x" : "\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

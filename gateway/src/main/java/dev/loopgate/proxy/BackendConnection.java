@@ -19,6 +19,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private BackendPool pool;
     private String poolKey;
     private long parkedAt;
+    private boolean reading;
+    private boolean parkedWhileReading;
 
     static BackendConnection of(Channel ch) {
         return (BackendConnection) ch.pipeline().get(NAME);
@@ -37,6 +39,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         pool = p;
         poolKey = key;
         parkedAt = nanos;
+        parkedWhileReading = reading;
     }
 
     void unpark() {
@@ -50,6 +53,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         Exchange e = exchange;
         if (e != null) {
             e.onBackendMessage(msg);
@@ -62,10 +66,34 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        boolean wasReading = reading;
+        reading = false;
         Exchange e = exchange;
         if (e != null) {
             e.onBackendReadComplete();
+            return;
         }
+        if (pool == null) {
+            return;
+        }
+        if (parkedWhileReading && wasReading && endedCleanly(ctx.channel())) {
+            // The end of the read that completed the last response: nothing more came with it.
+            parkedWhileReading = false;
+            return;
+        }
+        // Bytes arrived while parked, perhaps too few for a message (the decoder keeps them): the next exchange
+        // would read them as the start of its response, so this connection is done.
+        log.debug("{} backend sent bytes while idle; closing", ctx.channel());
+        ctx.close();
+    }
+
+    /**
+     * Whether the last response ended exactly where the backend's bytes did: nothing is left in the decoder to be
+     * taken for the next response.
+     */
+    static boolean endedCleanly(Channel ch) {
+        BackendCodec codec = ch.pipeline().get(BackendCodec.class);
+        return codec != null && !codec.hasLeftoverBytes();
     }
 
     @Override

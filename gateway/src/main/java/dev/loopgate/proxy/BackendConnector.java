@@ -12,7 +12,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -159,7 +158,7 @@ final class BackendConnector {
                                 .setMaxHeaderSize(256 * 1024)
                                 .setMaxChunkSize(64 * 1024);
                         ch.pipeline()
-                                .addLast(CODEC, new HttpClientCodec(config, false, false))
+                                .addLast(CODEC, new BackendCodec(config))
                                 .addLast(BackendConnection.NAME, new BackendConnection());
                     }
                 });

@@ -119,6 +119,32 @@ final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.Request
             return false;
         }
 
+        /**
+         * Checks the request line as sent, before Netty normalises it: the version is case-sensitive (RFC 9112 §2.3;
+         * Netty upper-cases {@code http/1.1}), and the target may hold no control characters (RFC 9112 §3.2) — a NUL
+         * or ESC would otherwise reach the backend and the access log.
+         */
+        @Override
+        protected io.netty.handler.codec.http.HttpMessage createMessage(String[] initialLine) throws Exception {
+            if (!initialLine[2].startsWith("HTTP/")) {
+                throw new IllegalArgumentException("the HTTP version '" + printable(initialLine[2])
+                        + "' must be written in capitals, e.g. HTTP/1.1");
+            }
+            String target = initialLine[1];
+            for (int i = 0; i < target.length(); i++) {
+                char c = target.charAt(i);
+                if (c < 0x21 || c == 0x7f) {
+                    throw new IllegalArgumentException("the request target contains a control character ("
+                            + String.format("0x%02x", (int) c) + "); encode it as %" + String.format("%02X", (int) c));
+                }
+            }
+            return super.createMessage(initialLine);
+        }
+
+        private static String printable(String s) {
+            return AccessLog.printable(s.length() > 16 ? s.substring(0, 16) + "…" : s);
+        }
+
         private static boolean isBlank(byte b) {
             return b == ' ' || b == '\t';
         }

@@ -293,6 +293,9 @@ final class Exchange implements BackendConnector.Callback {
         if (content.content().isReadable()) {
             requestBodyStarted = true;
         }
+        if (last) {
+            HeaderRules.filterRequestTrailers(((LastHttpContent) content).trailingHeaders());
+        }
         backendChannel
                 .writeAndFlush(content.touch("client → backend"))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
@@ -343,7 +346,10 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void onResponseHead(HttpResponse res) {
-        cancelResponseTimer();
+        if (res.status().code() >= 200 || res.status().code() == 101) {
+            // Not on a 1xx: response_timeout covers the whole wait for the final response (RFC 9110 §15.2).
+            cancelResponseTimer();
+        }
         log.firstByte();
         if (res.decoderResult().isFailure()) {
             fail(
@@ -421,6 +427,20 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void onResponseContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            // A broken chunk line or terminator part-way through: the response cannot be completed. Ending it with a
+            // clean last chunk would hand the client a body that looks whole, so the client connection is cut instead,
+            // and the backend connection (its decoder now out of step) is dropped.
+            String why = String.valueOf(c.decoderResult().cause().getMessage());
+            c.release();
+            backendReusable = false;
+            if (!responseStarted || informational || switching) {
+                fail(BackendFailure.BAD_RESPONSE, why);
+            } else {
+                abortClient();
+            }
+            return;
+        }
         boolean last = c instanceof LastHttpContent;
         if (switching) {
             c.release();
@@ -566,7 +586,7 @@ final class Exchange implements BackendConnector.Callback {
                 .eventLoop()
                 .schedule(
                         () -> {
-                            if (!finished && !responseStarted && !informational && !switching) {
+                            if (!finished && !responseStarted && !switching) {
                                 fail(
                                         BackendFailure.RESPONSE_TIMEOUT,
                                         "no response within "
@@ -686,7 +706,7 @@ final class Exchange implements BackendConnector.Callback {
         backendChannel = null;
         if (ch != null) {
             BackendConnection.of(ch).detach();
-            if (backendReusable && requestComplete && ch.isActive()) {
+            if (backendReusable && requestComplete && ch.isActive() && BackendConnection.endedCleanly(ch)) {
                 gateway.connector().release(backend, ch);
             } else {
                 ch.close();

@@ -42,6 +42,22 @@ public record ExchangeRecord(
             List.of("authorization", "proxy-authorization", "cookie", "set-cookie");
 
     /**
+     * A header whose name contains one of these (any case) carries a secret: {@code X-Api-Key}, {@code X-Auth-Token},
+     * {@code X-Amz-Security-Token}, {@code X-CSRF-Token}, {@code X-Session-Id}… Its whole value is redacted.
+     */
+    private static final List<String> SECRET_NAME_PARTS =
+            List.of("token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "auth", "session");
+
+    /** Headers that carry URLs, whose query may hold {@code ?api_key=…}. */
+    private static final List<String> URL_HEADERS = List.of("referer", "location", "content-location");
+
+    /** Query parameters whose values are secrets, by name. */
+    private static final java.util.regex.Pattern SECRET_PARAMETER = java.util.regex.Pattern.compile(
+            "([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|api[_-]?key|apikey|key|signature|sig|session"
+                    + "|auth|code)[a-z0-9_.-]*)=)[^&;#]*",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
      * Headers as {@code Name: value} lines, credential values replaced (cookie names and auth schemes stay). Runs for
      * every exchange, so it reads the headers as they are stored (no String per name and value) and sizes its buffer
      * in a first pass.
@@ -58,10 +74,14 @@ public record ExchangeRecord(
             CharSequence name = e.getKey();
             out.append(name).append(": ");
             String credential = credential(name);
-            if (credential == null) {
-                out.append(e.getValue());
-            } else {
+            if (credential != null) {
                 out.append(redact(credential, e.getValue().toString()));
+            } else if (containsAny(name, SECRET_NAME_PARTS)) {
+                out.append("[redacted]");
+            } else if (isAny(name, URL_HEADERS)) {
+                out.append(SECRET_PARAMETER.matcher(e.getValue()).replaceAll("$1[redacted]"));
+            } else {
+                out.append(e.getValue());
             }
             out.append('\n');
         }
@@ -76,6 +96,27 @@ public record ExchangeRecord(
             }
         }
         return null;
+    }
+
+    private static boolean isAny(CharSequence name, List<String> names) {
+        for (String n : names) {
+            if (AsciiString.contentEqualsIgnoreCase(name, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsAny(CharSequence name, List<String> parts) {
+        for (String part : parts) {
+            int last = name.length() - part.length();
+            for (int i = 0; i <= last; i++) {
+                if (AsciiString.regionMatches(name, true, i, part, 0, part.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Captured headers as {@code (name, value)} pairs. */

@@ -29,7 +29,59 @@ final class HeaderRules {
             HttpHeaderNames.PROXY_AUTHENTICATE,
             HttpHeaderNames.PROXY_AUTHORIZATION);
 
+    /**
+     * Fields a request trailer may not carry (RFC 9110 §6.5.1: framing, routing, request modifiers, authentication,
+     * and content metadata), plus the ones loopgate itself sets: a backend that merges trailers into the header
+     * section must not find a second Host or X-Forwarded-For there.
+     */
+    private static final java.util.Set<String> NOT_IN_TRAILERS = java.util.Set.of(
+            "transfer-encoding",
+            "content-length",
+            "host",
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "cache-control",
+            "expect",
+            "max-forwards",
+            "pragma",
+            "range",
+            "te",
+            "trailer",
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "upgrade",
+            "content-encoding",
+            "content-type",
+            "content-range",
+            "if-match",
+            "if-none-match",
+            "if-modified-since",
+            "if-unmodified-since",
+            "if-range",
+            "via",
+            "forwarded",
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "x-forwarded-proto",
+            "x-forwarded-port");
+
     private HeaderRules() {}
+
+    /** Drops from a request's trailer section the fields that must not be there or that loopgate controls. */
+    static void filterRequestTrailers(HttpHeaders trailers) {
+        if (trailers.isEmpty()) {
+            return;
+        }
+        List<String> drop = new ArrayList<>();
+        for (String name : trailers.names()) {
+            if (NOT_IN_TRAILERS.contains(name.toLowerCase(Locale.ROOT))) {
+                drop.add(name);
+            }
+        }
+        drop.forEach(trailers::remove);
+    }
 
     /** Whether the request asks to switch to WebSocket, the only upgrade loopgate tunnels. */
     static boolean isWebSocketUpgrade(HttpRequest req) {

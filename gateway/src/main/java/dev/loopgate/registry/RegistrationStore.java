@@ -39,11 +39,14 @@ public final class RegistrationStore {
         return file;
     }
 
-    /** The saved registrations whose lease has not run out; an unreadable file is moved aside with a warning. */
+    /**
+     * The saved registrations whose lease has not run out. A file that is not valid — not UTF-8, not JSON, or one
+     * field wrong — is moved aside with a warning, so that the next save does not overwrite what could be repaired.
+     */
     public List<Registration> load(Instant now) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
@@ -51,6 +54,12 @@ public final class RegistrationStore {
             return List.of();
         }
         try {
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
             List<Registration> out = new ArrayList<>();
             for (JsonNode n : Json.mapper().readTree(text).required("registrations")) {
                 Registration r = fromJson(n);
@@ -59,17 +68,22 @@ public final class RegistrationStore {
                 }
             }
             return out;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: a date, duration or URL that does not parse is as corrupt as broken JSON.
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + now.toEpochMilli());
             try {
                 Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException moveFailed) {
                 log.warn("cannot move {} aside: {}", file, moveFailed.getMessage());
             }
+            String why = e instanceof java.nio.charset.CharacterCodingException
+                    ? "it is not UTF-8 text"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
             log.warn(
-                    "{} is not a valid registrations file ({}); moved it to {} and started without API registrations",
+                    "{} is not a valid registrations file ({}); moved it to {} and started without API registrations"
+                            + " (re-register them, or repair the file and move it back while the gateway is stopped)",
                     file,
-                    e.getMessage(),
+                    why,
                     aside);
             return List.of();
         }

@@ -93,8 +93,19 @@ public final class Registry {
             throw new RegistryException(409, "hosts", owner);
         }
         Outcome outcome = existing != null && existing.containsKey(r.id()) ? Outcome.RENEWED : Outcome.CREATED;
-        api.computeIfAbsent(r.service(), s -> new LinkedHashMap<>()).put(r.id(), r);
-        publishAndSave();
+        Registration previous =
+                api.computeIfAbsent(r.service(), s -> new LinkedHashMap<>()).put(r.id(), r);
+        saveOrUndo(() -> {
+            Map<String, Registration> regs = api.get(r.service());
+            if (previous != null) {
+                regs.put(r.id(), previous);
+            } else {
+                regs.remove(r.id());
+                if (regs.isEmpty()) {
+                    api.remove(r.service());
+                }
+            }
+        });
         return outcome;
     }
 
@@ -182,7 +193,7 @@ public final class Registry {
         }
     }
 
-    public synchronized boolean deregister(String service, String id) {
+    public synchronized boolean deregister(String service, String id) throws RegistryException {
         Map<String, Registration> regs = api.get(service);
         Registration removed = regs == null ? null : regs.remove(id);
         if (removed == null) {
@@ -191,18 +202,18 @@ public final class Registry {
         if (regs.isEmpty()) {
             api.remove(service);
         }
-        publishAndSave();
+        saveOrUndo(() -> api.computeIfAbsent(service, s -> regs).put(id, removed));
         backendGone.accept(removed.url().authority());
         return true;
     }
 
     /** Removes every API backend of a service; returns how many there were. */
-    public synchronized int deregisterService(String service) {
+    public synchronized int deregisterService(String service) throws RegistryException {
         Map<String, Registration> regs = api.remove(service);
         if (regs == null) {
             return 0;
         }
-        publishAndSave();
+        saveOrUndo(() -> api.put(service, regs));
         regs.values().forEach(r -> backendGone.accept(r.url().authority()));
         return regs.size();
     }
@@ -241,6 +252,28 @@ public final class Registry {
         return clock.instant();
     }
 
+    /**
+     * Saves the registrations as they now are, then routes them. When the save fails (a read-only or full state
+     * directory), {@code undo} puts memory back as it was and the caller hears 503: what the API says happened
+     * and what a restart brings back always agree.
+     */
+    private void saveOrUndo(Runnable undo) throws RegistryException {
+        if (store != null) {
+            try {
+                store.save(registrations());
+            } catch (IOException e) {
+                undo.run();
+                throw new RegistryException(
+                        503,
+                        null,
+                        "cannot save the registrations to " + store.file() + " (" + e.getMessage()
+                                + "); nothing was changed. Is the state directory writable and the disk not full?");
+            }
+        }
+        publish();
+    }
+
+    /** For lease expiry: the removal stands even if it cannot be saved, since a restart drops lapsed leases too. */
     private void publishAndSave() {
         publish();
         if (store == null) {
@@ -249,10 +282,7 @@ public final class Registry {
         try {
             store.save(registrations());
         } catch (IOException e) {
-            log.warn(
-                    "cannot save API registrations to {}: {}; they will not survive a restart",
-                    store.file(),
-                    e.getMessage());
+            log.warn("cannot save API registrations to {}: {}", store.file(), e.getMessage());
         }
     }
 

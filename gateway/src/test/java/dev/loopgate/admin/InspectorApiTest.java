@@ -85,6 +85,38 @@ class InspectorApiTest {
     }
 
     @Test
+    void secretsInOtherHeadersAndInQueryStringsAreRedactedByName() throws Exception {
+        gateway.get(
+                "web.localhost",
+                "/keys",
+                "X-Api-Key",
+                "key-value-1",
+                "X-Auth-Token",
+                "token-value-2",
+                "X-CSRF-Token",
+                "csrf-value-3",
+                "Referer",
+                "http://web.localhost/login?api_key=query-value-4&page=2&access_token=query-value-5",
+                "X-Request-Id",
+                "visible-7");
+        JsonNode entry = getJson("/api/v1/requests").path("requests").get(0);
+        String detail = gateway.get(
+                        "loopgate.localhost",
+                        "/api/v1/requests/" + entry.path("id").asLong())
+                .body();
+        assertThat(detail)
+                .contains("[\"X-Api-Key\",\"[redacted]\"]")
+                .contains("[\"X-Auth-Token\",\"[redacted]\"]")
+                .contains("http://web.localhost/login?api_key=[redacted]&page=2&access_token=[redacted]")
+                .contains("visible-7")
+                .doesNotContain("value-1")
+                .doesNotContain("value-2")
+                .doesNotContain("value-3")
+                .doesNotContain("value-4")
+                .doesNotContain("value-5");
+    }
+
+    @Test
     void clearingNeedsTheToken() throws Exception {
         gateway.get("web.localhost", "/");
         HttpResponse<String> anonymous = gateway.client()

@@ -6,7 +6,6 @@ import dev.loopgate.Gateway;
 import dev.loopgate.StateDir;
 import dev.loopgate.testing.Browser;
 import dev.loopgate.testing.TestBackend;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,9 +55,9 @@ class DashboardBrowserTest {
     @BeforeEach
     void start() throws Exception {
         web = TestBackend.http(TestBackend.text("hello from web"));
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        // Below the ephemeral range, where the OS-assigned ports of Chromium and the test backends are not: a
+        // listener within 10 ports would (rightly) turn "refused" into "moved to a nearby port".
+        deadPort = dev.loopgate.diagnostics.FreePort.belowEphemeralRange();
         Path file = dir.resolve("loopgate.yaml");
         Files.writeString(
                 file,

@@ -124,6 +124,13 @@ class FramingTest {
                         "GET / HTTP/1.1\r\n" + H + "Cookie: " + "c".repeat(70 * 1024) + "\r\n\r\n",
                         431),
                 row("CONNECT", "CONNECT web.localhost:443 HTTP/1.1\r\n" + H + "\r\n", 405),
+                // RFC 9112 §2.3: the version is case-sensitive; Netty would upper-case it.
+                row("lower-case version", "GET / http/1.1\r\n" + H + "\r\n", 400),
+                // RFC 9112 §3.2: no control characters in the target (they would reach the backend and the log).
+                row("NUL in the target", "GET /a\u0000b HTTP/1.1\r\n" + H + "\r\n", 400),
+                row("0x01 in the target", "GET /a\u0001b HTTP/1.1\r\n" + H + "\r\n", 400),
+                row("ESC in the target", "GET /\u001b[31mred HTTP/1.1\r\n" + H + "\r\n", 400),
+                row("DEL in the target", "GET /a\u007fb HTTP/1.1\r\n" + H + "\r\n", 400),
                 row("unknown target form", "GET web.localhost/x HTTP/1.1\r\n" + H + "\r\n", 400));
     }
 
