@@ -121,6 +121,30 @@ class HotReloadTest {
     }
 
     @Test
+    void aHugeFileIsRejectedWithoutBeingParsedAndTheOldRoutesServe() throws Exception {
+        // 50 MB once made the watcher spin at 20-40 % CPU and grow to 1.2 GB: it is refused from its size alone.
+        try (var out = Files.newBufferedWriter(file)) {
+            out.write(services("a", a));
+            String comment = "# " + "x".repeat(1022) + "\n";
+            for (int i = 0; i < 2048; i++) {
+                out.write(comment);
+            }
+        }
+        Wait.until(
+                "the huge edit to be rejected",
+                Duration.ofSeconds(5),
+                () -> gateway.reloads().rejected() == 1);
+        assertThat(gateway.reloads().lastError()).contains("a config file may be at most 1 MiB");
+        assertThat(status("a.localhost")).isEqualTo(200);
+
+        Files.writeString(file, services("b", b));
+        Wait.until("the fixed file to apply", Duration.ofSeconds(5), () -> status("b.localhost") == 200);
+        assertThat(gateway.reloads().rejected())
+                .as("the huge file was reported once, not at every poll")
+                .isEqualTo(1);
+    }
+
+    @Test
     void withoutFileEventsTheContentCheckStillFindsEdits() throws Exception {
         java.util.concurrent.BlockingQueue<Object> seen = new java.util.concurrent.LinkedBlockingQueue<>();
         Path other = dir.resolve("mounted.yaml");

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +171,71 @@ class WaitForBackendTest {
                     Duration.ofSeconds(20),
                     () -> gateway.health().waiting("web") == 0,
                     () -> "still waiting: " + gateway.health().waiting("web"));
+        }
+    }
+
+    private static List<java.net.Socket> open(int port, int n, String request) throws Exception {
+        List<java.net.Socket> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+            out.add(s);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return out;
+    }
+
+    private static void closeAll(List<java.net.Socket> sockets) throws Exception {
+        for (java.net.Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    @Test
+    void pastAThousandWaitingRequestsTheNextIsAnsweredAtOnce() throws Exception {
+        gateway("60s");
+        killBackend();
+        List<java.net.Socket> waiting = open(gateway.port(), 1000, "GET / HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
+        try {
+            Wait.until(
+                    "a thousand waiting",
+                    Duration.ofSeconds(20),
+                    () -> gateway.health().waiting("web") == 1000);
+            long start = System.nanoTime();
+            HttpResponse<String> res =
+                    client.send(request("web.localhost", "/").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            closeAll(waiting);
+        }
+    }
+
+    @Test
+    void liveStreamsAreCappedWithAClearAnswer() throws Exception {
+        gateway("60s");
+        killBackend();
+        List<java.net.Socket> streams = open(
+                gateway.port(), 256, "GET /api/v1/events?service=web HTTP/1.1\r\nHost: loopgate.localhost\r\n\r\n");
+        try {
+            Wait.until(
+                    "256 event streams",
+                    Duration.ofSeconds(20),
+                    () -> gateway.health().waiting("web") == 256);
+            HttpResponse<String> res = client.send(
+                    request("loopgate.localhost", "/api/v1/events?service=web").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(503);
+            assertThat(res.body()).contains("256 dashboard and event streams are open already");
+        } finally {
+            closeAll(streams);
+        }
+        Wait.until(
+                "a place to be free again",
+                Duration.ofSeconds(10),
+                () -> gateway.health().waiting("web") == 0);
+        try (RawClient c = new RawClient(gateway.port())) {
+            c.send("GET /api/v1/events?service=web HTTP/1.1\r\nHost: loopgate.localhost\r\n\r\n");
+            assertThat(c.readHead()).startsWith("HTTP/1.1 200");
         }
     }
 

@@ -44,9 +44,13 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /** A config file is a few kilobytes; one much larger is a mistake (a log written over it, say). */
+    public static final long MAX_FILE_BYTES = 1024 * 1024;
+
     public static GatewayConfig load(Path file) throws ConfigException {
         String text;
         try {
+            checkSize(file.toString(), Files.size(file));
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw single(file.toString(), "file not found");
@@ -90,6 +94,16 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** Refuses a file over {@link #MAX_FILE_BYTES} before it is read. */
+    public static void checkSize(String source, long bytes) throws ConfigException {
+        if (bytes > MAX_FILE_BYTES) {
+            throw single(
+                    source,
+                    "the file is " + String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0)
+                            + " MiB; a config file may be at most 1 MiB (is this the right file?)");
+        }
     }
 
     private static ConfigException single(String source, String message) {

@@ -34,6 +34,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private volatile boolean closed;
     private WatchService watcher;
     private String lastContent;
+    /** Size, modification time and file key at the last look: content is read only when one of them changed. */
+    private String lastStamp;
 
     public ConfigWatcher(
             Path file,
@@ -70,6 +72,18 @@ public final class ConfigWatcher implements AutoCloseable {
             return null;
         }
     }
+
+    /** What identifies a version of the file without reading it: size, modification time, file key (inode). */
+    private static String stamp(Path f) {
+        try {
+            var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.size() + "/" + a.lastModifiedTime().toMillis() + "/" + a.fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private long ticks;
 
     public ConfigWatcher start() {
         if (!fileEvents) {
@@ -119,6 +133,26 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private void check() {
+        String stamp = stamp(file);
+        // A same-size edit within the file system's timestamp granularity leaves the stamp as it was, so every
+        // eighth look reads the content anyway: such an edit is found a few seconds later instead of never.
+        boolean due = ++ticks % 8 == 0;
+        if (stamp == null || (stamp.equals(lastStamp) && !due)) {
+            return;
+        }
+        boolean changed = !stamp.equals(lastStamp);
+        lastStamp = stamp;
+        try {
+            ConfigLoader.checkSize(file.toString(), Files.size(file));
+        } catch (ConfigException e) {
+            if (changed) {
+                lastContent = null;
+                onInvalid.accept(e);
+            }
+            return;
+        } catch (IOException e) {
+            return;
+        }
         String content = read(file);
         if (content == null || Objects.equals(content, lastContent)) {
             return;

@@ -38,6 +38,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     static final String CODEC = "codec";
     static final String FLOW = "flow";
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** Live admin streams (dashboard pages, "is it back?" pages) open at once. */
+    static final int MAX_STREAMS = 256;
     /** A locally answered request's body is read and dropped up to this size; beyond it the connection closes. */
     private static final long MAX_DISCARDED_BODY = 64 * 1024;
 
@@ -247,6 +249,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void startAdmin(HttpRequest req, boolean keepAlive) {
         AdminRequests.Stream stream =
                 req.method().equals(HttpMethod.GET) ? gateway.admin().openStream(req) : null;
+        if (stream != null && !gateway.openStream(ctx.channel())) {
+            respondLocal(req, tooManyStreams(), false);
+            return;
+        }
         if (stream != null) {
             localLog.status(200);
             localLog.write(gateway.observer());
@@ -259,6 +265,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             AdminEvents.Decision d = AdminEvents.decide(req, gateway.routes().current());
             if (d.problem() != null) {
                 respondLocal(req, d.problem(), keepAlive);
+                return;
+            }
+            if (!gateway.openStream(ctx.channel())) {
+                respondLocal(req, tooManyStreams(), false);
                 return;
             }
             startEvents(req, d, keepAlive);
@@ -345,6 +355,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             adminBody.release();
             adminBody = null;
         }
+    }
+
+    private static Problem tooManyStreams() {
+        return Problem.of(
+                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        MAX_STREAMS + " dashboard and event streams are open already")
+                .withFix("Close some dashboard tabs or waiting pages; this one can be reloaded then.");
     }
 
     private static Problem tooLarge() {

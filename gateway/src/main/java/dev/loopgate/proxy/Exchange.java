@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * request was fully sent and neither side asked to close.
  */
 final class Exchange implements BackendConnector.Callback {
+    /** Requests that may wait for one service to come up; later ones get the 503 at once. */
+    static final int MAX_WAITING = 1000;
+
     private final ClientConnection client;
     private final ChannelHandlerContext clientCtx;
     private final GatewayContext gateway;
@@ -124,6 +127,12 @@ final class Exchange implements BackendConnector.Callback {
      * check, or until the service's {@code wait} runs out. Nothing has been read of the body or sent anywhere yet.
      */
     private void startWaiting(java.time.Duration wait) {
+        if (route.waiting() >= MAX_WAITING) {
+            // Each waiting request holds its connection and request: past this many, answer at once instead.
+            finished = true;
+            client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
+            return;
+        }
         waiting = true;
         waitTimer = clientCtx.channel().eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
         stopWaiting = route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);

@@ -12,6 +12,7 @@ final class GatewayContext {
     private final AdminRequests admin;
     private final ChannelGroup clients;
     private final ExchangeObserver observer;
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
     private volatile int port;
 
@@ -39,6 +40,24 @@ final class GatewayContext {
 
     BackendConnector connector() {
         return connector;
+    }
+
+    /**
+     * Takes one of the {@link ClientConnection#MAX_STREAMS} places for a live admin stream (dashboard, event stream),
+     * given back when {@code ch} closes; {@code false} when all are taken. Each open stream holds a connection and
+     * its buffers, and without a bound 2,000 dashboard tabs grew the process by half a gigabyte.
+     */
+    boolean openStream(io.netty.channel.Channel ch) {
+        if (streams.incrementAndGet() > ClientConnection.MAX_STREAMS) {
+            streams.decrementAndGet();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> streams.decrementAndGet());
+        return true;
+    }
+
+    int openStreams() {
+        return streams.get();
     }
 
     RefusalDiagnosis refusals() {

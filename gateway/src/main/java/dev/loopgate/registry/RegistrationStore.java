@@ -61,7 +61,13 @@ public final class RegistrationStore {
                     .decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString();
             List<Registration> out = new ArrayList<>();
-            for (JsonNode n : Json.mapper().readTree(text).required("registrations")) {
+            JsonNode list = Json.mapper().readTree(text).required("registrations");
+            if (!list.isArray()) {
+                // Found by fuzzing: a string or object here read as "no registrations", and the next save
+                // overwrote the file.
+                throw new IllegalArgumentException("'registrations' must be a list");
+            }
+            for (JsonNode n : list) {
                 Registration r = fromJson(n);
                 if (!r.expired(now)) {
                     out.add(r);

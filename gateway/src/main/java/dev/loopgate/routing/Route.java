@@ -115,6 +115,11 @@ public final class Route {
                 .awaitUp(service.name(), backends.stream().map(Backend::id).toList(), loop, resume);
     }
 
+    /** How many requests (and event streams) wait for this service to come up. */
+    public int waiting() {
+        return backends.isEmpty() ? 0 : backends.get(0).states().waiting(service.name());
+    }
+
     /** Whether any backend has passed a health check, for "reload when it is back" pages. */
     public boolean anyUp() {
         for (Backend b : backends) {

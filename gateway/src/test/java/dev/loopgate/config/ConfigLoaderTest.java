@@ -235,4 +235,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> Cidr.parse("example.com")).hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length must be 0–32");
     }
+
+    @org.junit.jupiter.api.Test
+    void aFileOverOneMebibyteIsRefusedBeforeItIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("loopgate.yaml");
+        java.nio.file.Files.write(file, new byte[2 * 1024 * 1024]);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        file + ": the file is 2.0 MiB; a config file may be at most 1 MiB (is this the right file?)");
+    }
 }
