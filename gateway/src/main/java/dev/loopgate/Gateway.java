@@ -10,8 +10,8 @@ import dev.loopgate.config.ConfigWatcher;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ListenAddress;
 import dev.loopgate.docker.DockerDiscovery;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.health.HealthChecker;
-import dev.loopgate.health.HealthStates;
 import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.proxy.ExchangeObserver;
@@ -122,7 +122,7 @@ public final class Gateway implements AutoCloseable {
             listen = listen.withPort(options.portOverride());
         }
         Token token = token(options.stateDir());
-        HealthStates health = new HealthStates(Clock.systemUTC());
+        BackendStates health = new BackendStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
         Registry registry = new Registry(
@@ -410,7 +410,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Every backend's health, and who waits for a service to come up. */
-    public HealthStates health() {
+    public BackendStates health() {
         return registry.health();
     }
 

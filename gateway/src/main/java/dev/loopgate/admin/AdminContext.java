@@ -1,6 +1,6 @@
 package dev.loopgate.admin;
 
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.registry.Registry;
@@ -22,7 +22,7 @@ public record AdminContext(
         Registry registry,
         Token token,
         Sessions sessions,
-        HealthStates health,
+        BackendStates health,
         Metrics metrics,
         Inspector inspector,
         Supplier<String> configError,

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.Json;
 import dev.loopgate.config.ServiceConfig;
-import dev.loopgate.health.BackendHealth;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendState;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.ServiceEntry;
@@ -16,7 +16,7 @@ import java.util.Map;
 final class ServicesJson {
     private ServicesJson() {}
 
-    static ObjectNode of(RouteTable table, int port, HealthStates health) {
+    static ObjectNode of(RouteTable table, int port, BackendStates health) {
         return of(table, port, health, true);
     }
 
@@ -24,7 +24,7 @@ final class ServicesJson {
      * @param withCheckTimes whether to include {@code last_check}, which changes with every probe; without it the
      *     result changes only when something a person would notice does
      */
-    static ObjectNode of(RouteTable table, int port, HealthStates health, boolean withCheckTimes) {
+    static ObjectNode of(RouteTable table, int port, BackendStates health, boolean withCheckTimes) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("services");
         Map<String, List<String>> urls = table.urls(port);
@@ -43,7 +43,7 @@ final class ServicesJson {
                 bn.put("id", b.id());
                 bn.put("url", b.url().toString());
                 bn.put("source", b.source());
-                BackendHealth h = health.of(s.name(), b.id());
+                BackendState h = health.of(s.name(), b.id());
                 bn.put("health", h.status().label());
                 if (h.lastCheck() == null || !withCheckTimes) {
                     bn.putNull("last_check");

@@ -31,7 +31,7 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private final Routes routes;
-    private final HealthStates states;
+    private final BackendStates states;
     private final Prober prober;
     private final ScheduledExecutorService loop;
     private final Clock clock;
@@ -42,7 +42,7 @@ public final class HealthChecker implements AutoCloseable {
 
     public HealthChecker(
             Routes routes,
-            HealthStates states,
+            BackendStates states,
             Prober prober,
             ScheduledExecutorService loop,
             Clock clock,
@@ -70,7 +70,7 @@ public final class HealthChecker implements AutoCloseable {
         for (ServiceEntry service : routes.current().services().values()) {
             HealthConfig config = service.config().health();
             for (BackendEntry backend : service.backends()) {
-                String key = HealthStates.key(service.name(), backend.id());
+                String key = BackendStates.key(service.name(), backend.id());
                 present.add(key);
                 Long due = nextDue.get(key);
                 if (inFlight.contains(key) || due != null && now < due) {
@@ -81,8 +81,9 @@ public final class HealthChecker implements AutoCloseable {
                 probe(service, backend, key, config);
             }
         }
+        // The states themselves are evicted by the registry with each new table: evicting them here, from a table
+        // that may already be stale, could drop the state a newer table's backend holds.
         nextDue.keySet().retainAll(present);
-        states.retain(present);
     }
 
     private void probe(ServiceEntry service, BackendEntry backend, String key, HealthConfig config) {
@@ -97,8 +98,11 @@ public final class HealthChecker implements AutoCloseable {
                 config.timeout(),
                 result -> loop.execute(() -> {
                     inFlight.remove(key);
-                    BackendHealth health = states.of(service.name(), backend.id());
-                    BackendHealth.Status changed = health.record(
+                    BackendState health = states.get(service.name(), backend.id());
+                    if (health == null) {
+                        return; // removed while the probe ran
+                    }
+                    BackendState.Status changed = health.record(
                             result.passed(),
                             result.error(),
                             result.micros(),
@@ -106,10 +110,10 @@ public final class HealthChecker implements AutoCloseable {
                             config.healthyThreshold(),
                             config.unhealthyThreshold());
                     listener.probed(service.name(), result.passed());
-                    if (changed == BackendHealth.Status.UP) {
+                    if (changed == BackendState.Status.UP) {
                         log.info("backend {} ({}) is up", key, backend.url());
                         states.serviceUp(service.name());
-                    } else if (changed == BackendHealth.Status.DOWN) {
+                    } else if (changed == BackendState.Status.DOWN) {
                         log.warn("backend {} ({}) is down: {}", key, backend.url(), result.error());
                     }
                 }));

@@ -1,7 +1,7 @@
 package dev.loopgate.metrics;
 
-import dev.loopgate.health.BackendHealth;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendState;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.proxy.ExchangeObserver;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.Routes;
@@ -56,7 +56,7 @@ public final class Metrics implements ExchangeObserver {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[]>> timers = new ConcurrentHashMap<>();
     private final Routes routes;
-    private final HealthStates health;
+    private final BackendStates health;
     private final MultiGauge backendUp;
     private final MultiGauge backendConnections;
     private final ToIntFunction<String> activeConnections;
@@ -69,7 +69,7 @@ public final class Metrics implements ExchangeObserver {
      */
     public Metrics(
             Routes routes,
-            HealthStates health,
+            BackendStates health,
             IntSupplier clientConnections,
             ToIntFunction<String> activeConnections,
             ToIntFunction<String> idleConnections) {
@@ -113,7 +113,7 @@ public final class Metrics implements ExchangeObserver {
 
     /** Metrics whose connection gauges read a gateway server that may not have started yet (then: zero). */
     public static Metrics forServer(
-            Routes routes, HealthStates health, java.util.function.Supplier<dev.loopgate.proxy.GatewayServer> server) {
+            Routes routes, BackendStates health, java.util.function.Supplier<dev.loopgate.proxy.GatewayServer> server) {
         return new Metrics(
                 routes,
                 health,
@@ -175,7 +175,7 @@ public final class Metrics implements ExchangeObserver {
         for (ServiceEntry s : routes.current().services().values()) {
             int idle = 0;
             for (BackendEntry b : s.backends()) {
-                BackendHealth h = health.of(s.name(), b.id());
+                BackendState h = health.of(s.name(), b.id());
                 up.add(MultiGauge.Row.of(Tags.of("service", s.name(), "backend", b.id()), h.routable() ? 1 : 0));
                 idle += idleConnections.applyAsInt(b.url().authority());
             }

@@ -2,7 +2,7 @@ package dev.loopgate.registry;
 
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ServiceConfig;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
@@ -36,7 +36,7 @@ public final class Registry {
     private final RegistrationStore store;
     private final Clock clock;
     private final Consumer<String> backendGone;
-    private final HealthStates health;
+    private final BackendStates health;
     private final Map<String, Map<String, Registration>> api = new LinkedHashMap<>();
     private Map<String, Map<String, Registration>> docker = Map.of();
     private GatewayConfig file;
@@ -52,7 +52,7 @@ public final class Registry {
             RegistrationStore store,
             Clock clock,
             Consumer<String> backendGone,
-            HealthStates health) {
+            BackendStates health) {
         this.health = health;
         this.routes = routes;
         this.file = file;
@@ -244,7 +244,7 @@ public final class Registry {
     }
 
     /** The health of every backend this registry routes; it outlives the route tables. */
-    public HealthStates health() {
+    public BackendStates health() {
         return health;
     }
 
@@ -326,6 +326,11 @@ public final class Registry {
         }
         shadowed = List.copyOf(notRouted);
         routes.swap(RouteTable.build(file, entries, health));
+        // Under the registry's monitor, right after the table that routes them was built: no state a current table
+        // uses is ever dropped, and a removed backend's state goes with it.
+        java.util.Set<String> routed = new java.util.HashSet<>();
+        entries.forEach(e -> e.backends().forEach(b -> routed.add(BackendStates.key(e.name(), b.id()))));
+        health.retain(routed);
     }
 
     /** Why a service of {@code source} ("API", "Docker") cannot be routed beside the file's, or {@code null}. */

@@ -1,47 +1,45 @@
 package dev.loopgate.routing;
 
 import dev.loopgate.config.BackendUrl;
-import dev.loopgate.health.BackendHealth;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendState;
+import dev.loopgate.health.BackendStates;
 
 /**
- * One backend of a service, as the proxy dials it. For a {@code localhost} backend it remembers which loopback
- * address answered last, so that later connections go there first.
+ * One backend of a service, as a route table holds it: who it is and where it listens. Its run-time state (health,
+ * requests in flight, consecutive 5xx, the loopback address that answered last) lives in a {@link BackendState}
+ * shared by every table that routes it, so rebuilding the table — at every registration and lease renewal — resets
+ * nothing.
  */
 public final class Backend {
     private final String service;
     private final String id;
     private final BackendUrl url;
-    private final HealthStates states;
-    private final BackendHealth health;
-    private volatile boolean preferIpv6;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger consecutive5xx =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final BackendStates states;
+    private final BackendState state;
 
-    public Backend(String service, String id, BackendUrl url, HealthStates states) {
+    public Backend(String service, String id, BackendUrl url, BackendStates states) {
         this.service = service;
         this.id = id;
         this.url = url;
         this.states = states;
-        this.health = states.of(service, id);
+        this.state = states.of(service, id);
     }
 
-    public BackendHealth health() {
-        return health;
+    public BackendState health() {
+        return state;
     }
 
     /** Requests this backend is serving right now (for least_request balancing). */
     public int inFlight() {
-        return inFlight.get();
+        return state.inFlight();
     }
 
     public void started() {
-        inFlight.incrementAndGet();
+        state.started();
     }
 
     public void ended() {
-        inFlight.decrementAndGet();
+        state.ended();
     }
 
     /**
@@ -49,18 +47,12 @@ public final class Backend {
      * health check (outlier ejection). A threshold of 0 turns this off.
      */
     public void answered(int status, int threshold) {
-        if (threshold <= 0) {
-            return;
-        }
-        if (status < 500) {
-            consecutive5xx.set(0);
-        } else if (consecutive5xx.incrementAndGet() >= threshold) {
-            consecutive5xx.set(0);
+        if (threshold > 0 && state.answered(status, threshold)) {
             reportFailure(threshold + " consecutive 5xx responses");
         }
     }
 
-    HealthStates states() {
+    BackendStates states() {
         return states;
     }
 
@@ -82,11 +74,11 @@ public final class Backend {
     }
 
     public boolean preferIpv6() {
-        return preferIpv6;
+        return state.preferIpv6();
     }
 
     public void preferIpv6(boolean value) {
-        preferIpv6 = value;
+        state.preferIpv6(value);
     }
 
     @Override

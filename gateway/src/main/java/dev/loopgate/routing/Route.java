@@ -32,7 +32,7 @@ public final class Route {
                 Duration.ZERO,
                 false,
                 0);
-        dev.loopgate.health.HealthStates own = new dev.loopgate.health.HealthStates(java.time.Clock.systemUTC());
+        dev.loopgate.health.BackendStates own = new dev.loopgate.health.BackendStates(java.time.Clock.systemUTC());
         return new Route(s, "/", List.of(new Backend(DIRECT, url.id(), url, own)));
     }
 
@@ -123,7 +123,7 @@ public final class Route {
     /** Whether any backend has passed a health check, for "reload when it is back" pages. */
     public boolean anyUp() {
         for (Backend b : backends) {
-            if (b.health().status() == dev.loopgate.health.BackendHealth.Status.UP) {
+            if (b.health().status() == dev.loopgate.health.BackendState.Status.UP) {
                 return true;
             }
         }

@@ -2,7 +2,7 @@ package dev.loopgate.routing;
 
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ServiceConfig;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendStates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,7 +39,7 @@ public final class RouteTable {
         return build(
                 config,
                 config.services().values().stream().map(ServiceEntry::fromFile).toList(),
-                new HealthStates(java.time.Clock.systemUTC()));
+                new BackendStates(java.time.Clock.systemUTC()));
     }
 
     /**
@@ -47,7 +47,7 @@ public final class RouteTable {
      * backend's health comes from {@code health}, so it survives the rebuild.
      */
     public static RouteTable build(
-            GatewayConfig config, java.util.Collection<ServiceEntry> entries, HealthStates health) {
+            GatewayConfig config, java.util.Collection<ServiceEntry> entries, BackendStates health) {
         Map<String, List<Route>> exact = new HashMap<>();
         Map<String, List<Route>> wild = new HashMap<>();
         Map<String, ServiceEntry> services = new LinkedHashMap<>();

@@ -6,7 +6,7 @@ import dev.loopgate.config.BackendUrl;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.HealthConfig;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
 import java.time.Clock;
@@ -32,7 +32,7 @@ class DockerRoutesTest {
     @Test
     void aContainerGetsItsRouteUnlessTheFileOrTheApiHasTheService() throws Exception {
         GatewayConfig config = ConfigLoader.parse("services:\n  web: 3000\n", "test.yaml");
-        HealthStates health = new HealthStates(Clock.systemUTC());
+        BackendStates health = new BackendStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, List.of(), health));
         Registry registry = new Registry(routes, config, null, Clock.systemUTC(), a -> {}, health);
         registry.register(container("api", 4000));

@@ -7,7 +7,7 @@ import dev.loopgate.admin.Token;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.config.ListenAddress;
-import dev.loopgate.health.HealthStates;
+import dev.loopgate.health.BackendStates;
 import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
 import dev.loopgate.proxy.ExchangeObserver;
@@ -46,7 +46,7 @@ public final class GatewayFixture implements AutoCloseable {
 
     public static GatewayFixture start(String yaml) throws Exception {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
-        HealthStates health = new HealthStates(Clock.systemUTC());
+        BackendStates health = new BackendStates(Clock.systemUTC());
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         Registry registry = new Registry(routes, config, null, Clock.systemUTC(), authority -> {}, health);
         AtomicReference<GatewayServer> ref = new AtomicReference<>();

@@ -6,11 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
- * The health of every backend, keyed so that it survives route-table rebuilds: a reload or a new registration
- * does not forget that a backend is down.
+ * The run-time state of every backend ({@link BackendState}), keyed so that it survives route-table rebuilds: a
+ * reload or a new registration does not forget that a backend is down, nor how busy it is. Entries are created when
+ * a table that routes the backend is built and evicted by {@link #retain} when a table no longer does — both by the
+ * registry, which builds the tables, so no entry is dropped that a current table still uses.
  */
-public final class HealthStates {
-    private final ConcurrentHashMap<String, BackendHealth> states = new ConcurrentHashMap<>();
+public final class BackendStates {
+    private final ConcurrentHashMap<String, BackendState> states = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile BiConsumer<String, String> onPassiveDown = (key, reason) -> {};
     private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
@@ -26,7 +28,7 @@ public final class HealthStates {
         }
     }
 
-    public HealthStates(Clock clock) {
+    public BackendStates(Clock clock) {
         this.clock = clock;
     }
 
@@ -34,11 +36,16 @@ public final class HealthStates {
         return service + "/" + id;
     }
 
-    public BackendHealth of(String service, String id) {
-        return states.computeIfAbsent(key(service, id), k -> new BackendHealth());
+    public BackendState of(String service, String id) {
+        return states.computeIfAbsent(key(service, id), k -> new BackendState());
     }
 
-    /** Forgets backends that are no longer routed. */
+    /** The state of a routed backend, or {@code null} when no table routes it (any more). */
+    public BackendState get(String service, String id) {
+        return states.get(key(service, id));
+    }
+
+    /** Forgets backends that are no longer routed; called with the keys of the table just built. */
     public void retain(Set<String> keys) {
         states.keySet().retainAll(keys);
     }
@@ -48,8 +55,8 @@ public final class HealthStates {
      * again soon so that it comes back as soon as it answers.
      */
     public void reportFailure(String service, String id, String reason) {
-        BackendHealth h = of(service, id);
-        if (h.markDown(reason, clock.instant())) {
+        BackendState h = get(service, id);
+        if (h != null && h.markDown(reason, clock.instant())) {
             onPassiveDown.accept(key(service, id), reason);
         }
     }
@@ -69,7 +76,7 @@ public final class HealthStates {
         Waiter waiter = new Waiter(executor, callback);
         set.add(waiter);
         for (String id : backendIds) {
-            if (of(service, id).status() == BackendHealth.Status.UP) {
+            if (of(service, id).status() == BackendState.Status.UP) {
                 serviceUp(service);
                 break;
             }

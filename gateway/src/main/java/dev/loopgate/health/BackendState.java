@@ -3,10 +3,13 @@ package dev.loopgate.health;
 import java.time.Instant;
 
 /**
- * What is known about one backend's health. Survives route-table rebuilds (it is keyed by service and backend),
- * written by the health checker and by the proxy on a failed connection, read by balancing and the API.
+ * Everything that is known about one backend at run time: its health (written by the health checker and by the
+ * proxy on a failed connection, read by balancing and the API) and the proxy's own counters — requests in flight
+ * ({@code least_request}), consecutive 5xx (outlier ejection), and which loopback address answered last. It is
+ * keyed by service and backend id in {@link BackendStates}, so it survives route-table rebuilds: a lease renewal
+ * rebuilds the table every few seconds and must not reset any of this.
  */
-public final class BackendHealth {
+public final class BackendState {
     /** The states a backend can be in; {@code UNKNOWN} until the first check, and routable like {@code UP}. */
     public enum Status {
         UP,
@@ -18,12 +21,51 @@ public final class BackendHealth {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger consecutive5xx =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean preferIpv6;
     private volatile Status status = Status.UNKNOWN;
     private volatile Instant lastCheck;
     private volatile String lastError;
     private volatile long latencyMicros = -1;
     private int successes;
     private int failures;
+
+    /** Requests this backend is serving right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public void started() {
+        inFlight.incrementAndGet();
+    }
+
+    public void ended() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Counts an answer; returns whether it made {@code threshold} 5xx in a row (and starts counting again). */
+    public boolean answered(int status, int threshold) {
+        if (status < 500) {
+            consecutive5xx.set(0);
+            return false;
+        }
+        if (consecutive5xx.incrementAndGet() >= threshold) {
+            consecutive5xx.set(0);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether ::1 answered last for a {@code localhost} backend, so it is dialled first. */
+    public boolean preferIpv6() {
+        return preferIpv6;
+    }
+
+    public void preferIpv6(boolean value) {
+        preferIpv6 = value;
+    }
 
     public Status status() {
         return status;
