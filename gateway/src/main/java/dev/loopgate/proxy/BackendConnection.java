@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * exchange; while the connection is parked in a pool, any byte from the backend is unexpected and closes it.
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter {
-    static final String NAME = "backend";
     private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
 
     private Exchange exchange;
@@ -23,7 +22,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private boolean parkedWhileReading;
 
     static BackendConnection of(Channel ch) {
-        return (BackendConnection) ch.pipeline().get(NAME);
+        return (BackendConnection) ch.pipeline().get(HandlerNames.BACKEND);
     }
 
     void attach(Exchange e) {
@@ -85,6 +84,20 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         // would read them as the start of its response, so this connection is done.
         log.debug("{} backend sent bytes while idle; closing", ctx.channel());
         ctx.close();
+    }
+
+    /**
+     * The backend accepted a WebSocket upgrade: from now on this connection relays raw bytes to {@code client}.
+     * Its codec stays until {@link #dropCodec}, so that the two sides' codecs go in the order {@code ClientConnection}
+     * needs.
+     */
+    static void relayTo(Channel backend, Channel client) {
+        backend.pipeline().replace(HandlerNames.BACKEND, HandlerNames.TUNNEL, new TunnelHandler(client));
+    }
+
+    /** Removes the HTTP codec; bytes it still held (frames that came with the 101) go on to the tunnel. */
+    static void dropCodec(Channel backend) {
+        backend.pipeline().remove(HandlerNames.CODEC);
     }
 
     /**

@@ -25,7 +25,6 @@ import java.util.function.LongSupplier;
  * A {@code localhost} backend is dialled on 127.0.0.1 and ::1, the one that answered last first.
  */
 final class BackendConnector {
-    static final String CODEC = "codec";
 
     private final Transport transport;
     private final NameResolvers resolvers;
@@ -158,8 +157,8 @@ final class BackendConnector {
                                 .setMaxHeaderSize(256 * 1024)
                                 .setMaxChunkSize(64 * 1024);
                         ch.pipeline()
-                                .addLast(CODEC, new BackendCodec(config))
-                                .addLast(BackendConnection.NAME, new BackendConnection());
+                                .addLast(HandlerNames.CODEC, new BackendCodec(config))
+                                .addLast(HandlerNames.BACKEND, new BackendConnection());
                     }
                 });
         return new BackendPool(loop, b, idleTimeoutNanos.getAsLong(), idle);

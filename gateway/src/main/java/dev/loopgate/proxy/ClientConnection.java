@@ -34,9 +34,6 @@ import org.slf4j.LoggerFactory;
  * responses go out in order), decides where it goes, and hands it to an {@link Exchange} or answers it itself.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
-    static final String NAME = "client";
-    static final String CODEC = "codec";
-    static final String FLOW = "flow";
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     /** Live admin streams (dashboard pages, "is it back?" pages) open at once. */
     static final int MAX_STREAMS = 256;
@@ -534,11 +531,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         upgraded.log().write(gateway.observer());
         Channel client = ctx.channel();
-        client.pipeline().replace(this, TunnelHandler.NAME, new TunnelHandler(backend));
-        backend.pipeline().replace(BackendConnection.NAME, TunnelHandler.NAME, new TunnelHandler(client));
-        client.pipeline().remove(FLOW);
-        client.pipeline().remove(CODEC);
-        backend.pipeline().remove(BackendConnector.CODEC);
+        // Order matters: both relays first, then the client's codec (its leftover bytes go to the backend, whose
+        // encoder passes them), then the backend's (its leftover frames reach a client pipeline without a codec).
+        client.pipeline().replace(this, HandlerNames.TUNNEL, new TunnelHandler(backend));
+        BackendConnection.relayTo(backend, client);
+        client.pipeline().remove(HandlerNames.FLOW);
+        client.pipeline().remove(HandlerNames.CODEC);
+        BackendConnection.dropCodec(backend);
         client.flush();
         if (!backend.isActive()) {
             TunnelHandler.closeOnFlush(client);

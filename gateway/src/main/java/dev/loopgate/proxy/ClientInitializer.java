@@ -16,9 +16,8 @@ final class ClientInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         gateway.clients().add(ch);
         ch.pipeline()
-                .addLast(
-                        ClientConnection.CODEC, new ClientCodec(gateway.config().limits()))
-                .addLast(ClientConnection.FLOW, new FlowControlHandler())
-                .addLast(ClientConnection.NAME, new ClientConnection(gateway));
+                .addLast(HandlerNames.CODEC, new ClientCodec(gateway.config().limits()))
+                .addLast(HandlerNames.FLOW, new FlowControlHandler())
+                .addLast(HandlerNames.CLIENT, new ClientConnection(gateway));
     }
 }

@@ -238,7 +238,7 @@ public final class GatewayServer implements AutoCloseable {
         ChannelGroup clients = gateway.clients();
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> {
-                if (ch.pipeline().get(ClientConnection.NAME) instanceof ClientConnection c) {
+                if (ch.pipeline().get(HandlerNames.CLIENT) instanceof ClientConnection c) {
                     c.drain();
                 }
             });

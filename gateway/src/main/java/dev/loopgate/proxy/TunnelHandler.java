@@ -12,7 +12,6 @@ import io.netty.util.ReferenceCountUtil;
  * its peer can take more, and when either side closes, the other is closed once its pending bytes are flushed.
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
-    static final String NAME = "tunnel";
 
     private final Channel peer;
 
