@@ -50,6 +50,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         DISCARDING_BODY,
         /** Reading an admin request's body (capped) before answering it. */
         ADMIN_BODY,
+        /** An admin request is being answered off the event loop; nothing is read until the answer is written. */
+        ADMIN_PENDING,
         /** An admin event stream is open; nothing more is read until it ends. */
         STREAMING,
         /** Answered and closing; everything read now is dropped. */
@@ -142,7 +144,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     closeNow();
                 }
             }
-            case STREAMING, CLOSING -> ReferenceCountUtil.release(msg);
+            case ADMIN_PENDING, STREAMING, CLOSING -> ReferenceCountUtil.release(msg);
         }
     }
 
@@ -278,10 +280,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!chunked && length == 0) {
-            writeLocal(
-                    req,
-                    gateway.admin().handle(req, io.netty.buffer.Unpooled.EMPTY_BUFFER, gateway.port(), ctx.alloc()),
-                    keepAlive);
+            answerAdmin(req, io.netty.buffer.Unpooled.EMPTY_BUFFER, res -> writeLocal(req, res, keepAlive));
             return;
         }
         adminRequest = req;
@@ -310,14 +309,59 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             requestRead();
             return;
         }
-        FullHttpResponse res;
+        io.netty.buffer.CompositeByteBuf body = adminBody;
+        adminBody = null;
+        boolean keepAlive = adminKeepAlive;
+        answerAdmin(adminRequest, body, res -> {
+            finishLocal(res, keepAlive);
+            afterLocalResponse(keepAlive);
+        });
+    }
+
+    /**
+     * Answers an admin request on the control-plane thread — a registration takes the registry's lock, saves with an
+     * fsync and may rewrite the hosts file, none of which may hold up the proxied traffic of this event loop — then
+     * writes the answer back here. Owns {@code body} from here on.
+     */
+    private void answerAdmin(
+            HttpRequest req, io.netty.buffer.ByteBuf body, java.util.function.Consumer<FullHttpResponse> then) {
+        state = State.ADMIN_PENDING;
+        int port = gateway.port();
+        io.netty.buffer.ByteBufAllocator alloc = ctx.alloc();
         try {
-            res = gateway.admin().handle(adminRequest, adminBody, gateway.port(), ctx.alloc());
-        } finally {
-            releaseAdminBody();
+            gateway.control().execute(() -> {
+                FullHttpResponse res;
+                try {
+                    res = gateway.admin().handle(req, body, port, alloc);
+                } catch (RuntimeException e) {
+                    log.warn("admin request {} {} failed", req.method(), req.uri(), e);
+                    res = ErrorPages.render(
+                            Problem.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the admin request failed: " + e),
+                            req.headers().get(HttpHeaderNames.ACCEPT),
+                            false,
+                            false,
+                            alloc);
+                } finally {
+                    body.release();
+                }
+                FullHttpResponse answer = res;
+                try {
+                    ctx.executor().execute(() -> {
+                        if (state != State.ADMIN_PENDING || !ctx.channel().isActive()) {
+                            answer.release();
+                            return;
+                        }
+                        then.accept(answer);
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    answer.release(); // the event loop is shutting down
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The gateway is stopping.
+            body.release();
+            respondLocal(req, Problem.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "loopgate is stopping"), false);
         }
-        finishLocal(res, adminKeepAlive);
-        afterLocalResponse(adminKeepAlive);
     }
 
     /**

@@ -14,9 +14,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes an admin event stream to its connection: the head, then whatever the stream has every tick on the
- * connection's own event loop. A reader that cannot keep up skips ticks instead of queueing (each event carries the
- * whole state or only what is new since the last one it got); draining ends the stream.
+ * Writes an admin event stream to its connection: the head, then whatever the stream has every tick. The tick runs
+ * on the connection's event loop, the figures are computed on the control-plane thread, and the loop writes them.
+ * A reader that cannot keep up skips ticks instead of queueing (each event carries the whole state or only what is
+ * new since the last one it got); draining ends the stream.
  */
 final class DashboardFeed {
     private DashboardFeed() {}
@@ -50,8 +51,25 @@ final class DashboardFeed {
         if (!ctx.channel().isWritable()) {
             return;
         }
-        String events = stream.next(gateway.port());
-        if (events != null) {
+        int port = gateway.port();
+        try {
+            gateway.control().execute(() -> {
+                String events = stream.next(port);
+                if (events != null) {
+                    try {
+                        ctx.executor().execute(() -> write(ctx, events));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // the connection's loop is shutting down
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, String events) {
+        if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), events)))
                     .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }

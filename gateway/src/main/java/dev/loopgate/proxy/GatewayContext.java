@@ -9,6 +9,12 @@ final class GatewayContext {
     private final Routes routes;
     private final BackendConnector connector;
     private final RefusalDiagnosis refusals;
+    private final java.util.concurrent.ExecutorService control =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "loopgate-admin");
+                t.setDaemon(true);
+                return t;
+            });
     private final AdminRequests admin;
     private final ChannelGroup clients;
     private final ExchangeObserver observer;
@@ -58,6 +64,14 @@ final class GatewayContext {
 
     int openStreams() {
         return streams.get();
+    }
+
+    /**
+     * The thread for control-plane work that the event loops hand off: admin requests (registry changes, their
+     * fsync, hosts-file writes) and the dashboard's figures. The loops only move bytes.
+     */
+    java.util.concurrent.ExecutorService control() {
+        return control;
     }
 
     RefusalDiagnosis refusals() {

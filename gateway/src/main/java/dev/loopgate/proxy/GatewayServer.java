@@ -30,6 +30,9 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
     private final EventLoopGroup group;
+    /** One loop that carries no client traffic: health probes and the Docker Engine's socket. */
+    private final EventLoopGroup controlGroup;
+
     private final Channel serverChannel;
     private final GatewayContext gateway;
     private final Transport transport;
@@ -39,6 +42,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private GatewayServer(
             EventLoopGroup group,
+            EventLoopGroup controlGroup,
             Channel serverChannel,
             GatewayContext gateway,
             Transport transport,
@@ -46,11 +50,12 @@ public final class GatewayServer implements AutoCloseable {
             String fallbackNote) {
         this.resolvers = resolvers;
         this.group = group;
+        this.controlGroup = controlGroup;
         this.serverChannel = serverChannel;
         this.gateway = gateway;
         this.transport = transport;
         this.fallbackNote = fallbackNote;
-        this.healthLoop = group.next();
+        this.healthLoop = controlGroup.next();
     }
 
     /**
@@ -113,9 +118,11 @@ public final class GatewayServer implements AutoCloseable {
                         listen);
             }
             log.debug("transport {}", transport.name());
-            return new GatewayServer(group, ch, gateway, transport, resolvers, note);
+            return new GatewayServer(
+                    group, transport.newGroup(1, "loopgate-control"), ch, gateway, transport, resolvers, note);
         } catch (StartException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            gateway.control().shutdownNow();
             throw e;
         }
     }
@@ -183,7 +190,10 @@ public final class GatewayServer implements AutoCloseable {
         return fallbackNote;
     }
 
-    /** The event loop that runs health checks, and a prober that dials from it. */
+    /**
+     * The event loop that runs health checks (and the Docker provider's socket): its own, not one that serves
+     * clients, so that probes and Engine events never wait behind proxied traffic or add to its latency.
+     */
     public io.netty.channel.EventLoop healthLoop() {
         return healthLoop;
     }
@@ -250,6 +260,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         gateway.connector().closeIdle();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        gateway.control().shutdownNow();
         resolvers.close();
     }
 }
