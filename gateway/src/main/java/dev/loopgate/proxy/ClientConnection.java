@@ -1,10 +1,8 @@
 package dev.loopgate.proxy;
 
-import dev.loopgate.config.DidYouMean;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.routing.HostNames;
 import dev.loopgate.routing.Route;
-import dev.loopgate.routing.RouteTable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,9 +20,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,19 +54,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private final GatewayContext gateway;
+    private final Dispatcher dispatcher;
     private ChannelHandlerContext ctx;
     private State state = State.AWAITING_REQUEST;
     private Exchange exchange;
     private ScheduledFuture<?> headTimer;
     private boolean keepAliveAfterDiscard;
     private boolean readPending;
-    private HttpRequest adminRequest;
-    private boolean adminKeepAlive;
-    private io.netty.buffer.CompositeByteBuf adminBody;
+    private AdminExchange adminExchange;
     private AccessLog.Entry localLog;
 
     ClientConnection(GatewayContext gateway) {
         this.gateway = gateway;
+        this.dispatcher = new Dispatcher(gateway::port);
     }
 
     @Override
@@ -138,7 +133,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             case ADMIN_BODY -> {
                 if (msg instanceof HttpContent c) {
-                    onAdminContent(c);
+                    adminExchange.onContent(c);
                 } else {
                     ReferenceCountUtil.release(msg);
                     closeNow();
@@ -174,51 +169,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     false);
             return;
         }
-        RouteTable table = gateway.routes().current();
-        Route direct = directRoute(target, host);
-        if (direct != null) {
-            startExchange(req, direct, target, authority, keepAlive);
-            return;
-        }
-        if (!table.serves(host)) {
-            respondLocal(req, notServed(host, target.authority() != null), false);
-            return;
-        }
-        if (table.isAdminHost(host)) {
+        Dispatcher.Decision d = dispatcher.decide(
+                target,
+                host,
+                (InetSocketAddress) ctx.channel().remoteAddress(),
+                gateway.routes().current());
+        if (d instanceof Dispatcher.Proxy proxy) {
+            startExchange(req, proxy.route(), target, authority, keepAlive);
+        } else if (d instanceof Dispatcher.Local local) {
+            respondLocal(req, local.problem(), keepAlive && local.keepAlive());
+        } else {
             localLog.service("admin");
             req.setUri(target.originForm());
             startAdmin(req, keepAlive);
-            return;
         }
-        Route route =
-                target.authority() == null && target.originForm().equals("*") ? null : table.match(host, target.path());
-        if (route == null) {
-            respondLocal(req, notFound(table, host, target.path()), keepAlive);
-            return;
-        }
-        startExchange(req, route, target, authority, keepAlive);
-    }
-
-    /**
-     * A forward-proxy request for {@code localhost:PORT} (or a loopback literal) on a port other than the gateway's
-     * goes to that port, as it would without a proxy. {@code NO_PROXY=localhost} cannot say this: curl, Python and
-     * Go take it to cover every {@code *.localhost} name too, which must go through loopgate. Only for clients on
-     * this machine, so that in a container the gateway does not open its own loopback to the network.
-     */
-    private Route directRoute(RequestTarget target, String host) {
-        if (target.authority() == null || !HostNames.isLoopback(host)) {
-            return null;
-        }
-        int given = HostNames.port(target.authority());
-        int port = given < 0 ? 80 : given;
-        if (port == 0 || port > 65535 || port == gateway.port()) {
-            return null;
-        }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        if (remote == null || !remote.getAddress().isLoopbackAddress()) {
-            return null;
-        }
-        return Route.direct(new dev.loopgate.config.BackendUrl(host, port));
     }
 
     private void startExchange(
@@ -244,237 +208,30 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange.start();
     }
 
-    /** Admin requests are small and answered whole: the body is read first, up to {@link AdminRequests#MAX_BODY}. */
     private void startAdmin(HttpRequest req, boolean keepAlive) {
-        AdminRequests.Stream stream =
-                req.method().equals(HttpMethod.GET) ? gateway.admin().openStream(req) : null;
-        if (stream != null && !gateway.openStream(ctx.channel())) {
-            respondLocal(req, tooManyStreams(), false);
-            return;
-        }
-        if (stream != null) {
-            localLog.status(200);
-            localLog.write(gateway.observer());
-            localLog = null;
-            state = State.STREAMING;
-            DashboardFeed.start(ctx, stream, gateway);
-            return;
-        }
-        if (req.method().equals(HttpMethod.GET) && req.uri().startsWith(AdminEvents.PATH)) {
-            AdminEvents.Decision d = AdminEvents.decide(req, gateway.routes().current());
-            if (d.problem() != null) {
-                respondLocal(req, d.problem(), keepAlive);
-                return;
-            }
-            if (!gateway.openStream(ctx.channel())) {
-                respondLocal(req, tooManyStreams(), false);
-                return;
-            }
-            startEvents(req, d, keepAlive);
-            return;
-        }
-        boolean chunked = HttpUtil.isTransferEncodingChunked(req);
-        long length = HttpUtil.getContentLength(req, 0L);
-        if (length > AdminRequests.MAX_BODY) {
-            respondLocal(req, tooLarge(), false);
-            return;
-        }
-        if (!chunked && length == 0) {
-            answerAdmin(req, io.netty.buffer.Unpooled.EMPTY_BUFFER, res -> writeLocal(req, res, keepAlive));
-            return;
-        }
-        adminRequest = req;
-        adminKeepAlive = keepAlive;
-        adminBody = ctx.alloc().compositeBuffer();
-        state = State.ADMIN_BODY;
-        requestRead();
+        adminExchange = new AdminExchange(this, ctx, gateway, req, keepAlive);
+        adminExchange.start();
     }
 
-    private void onAdminContent(HttpContent c) {
-        if (c.decoderResult().isFailure()) {
-            c.release();
-            releaseAdminBody();
-            respondLocal(adminRequest, Problem.of(HttpResponseStatus.BAD_REQUEST, "malformed request body"), false);
-            return;
-        }
-        adminBody.addComponent(true, c.content().retain());
-        boolean last = c instanceof LastHttpContent;
-        c.release();
-        if (adminBody.readableBytes() > AdminRequests.MAX_BODY) {
-            releaseAdminBody();
-            respondLocal(adminRequest, tooLarge(), false);
-            return;
-        }
-        if (!last) {
-            requestRead();
-            return;
-        }
-        io.netty.buffer.CompositeByteBuf body = adminBody;
-        adminBody = null;
-        boolean keepAlive = adminKeepAlive;
-        answerAdmin(adminRequest, body, res -> {
-            finishLocal(res, keepAlive);
-            afterLocalResponse(keepAlive);
-        });
+    State state() {
+        return state;
     }
 
-    /**
-     * Answers an admin request on the control-plane thread — a registration takes the registry's lock, saves with an
-     * fsync and may rewrite the hosts file, none of which may hold up the proxied traffic of this event loop — then
-     * writes the answer back here. Owns {@code body} from here on.
-     */
-    private void answerAdmin(
-            HttpRequest req, io.netty.buffer.ByteBuf body, java.util.function.Consumer<FullHttpResponse> then) {
-        state = State.ADMIN_PENDING;
-        int port = gateway.port();
-        io.netty.buffer.ByteBufAllocator alloc = ctx.alloc();
-        try {
-            gateway.control().execute(() -> {
-                FullHttpResponse res;
-                try {
-                    res = gateway.admin().handle(req, body, port, alloc);
-                } catch (RuntimeException e) {
-                    log.warn("admin request {} {} failed", req.method(), req.uri(), e);
-                    res = ErrorPages.render(
-                            Problem.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the admin request failed: " + e),
-                            req.headers().get(HttpHeaderNames.ACCEPT),
-                            false,
-                            false,
-                            alloc);
-                } finally {
-                    body.release();
-                }
-                FullHttpResponse answer = res;
-                try {
-                    ctx.executor().execute(() -> {
-                        if (state != State.ADMIN_PENDING || !ctx.channel().isActive()) {
-                            answer.release();
-                            return;
-                        }
-                        then.accept(answer);
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    answer.release(); // the event loop is shutting down
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The gateway is stopping.
-            body.release();
-            respondLocal(req, Problem.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "loopgate is stopping"), false);
-        }
+    void enter(State next) {
+        state = next;
     }
 
-    /**
-     * Streams {@code event: up} once a backend of the service is up, then ends the response. The "is it back?" page
-     * listens to this instead of polling.
-     */
-    private void startEvents(HttpRequest req, AdminEvents.Decision d, boolean keepAlive) {
-        localLog.status(200);
-        ctx.write(AdminEvents.head(d));
-        state = State.STREAMING;
-        Runnable sendUp = () -> {
-            if (state != State.STREAMING || !ctx.channel().isActive()) {
-                return;
-            }
-            ctx.writeAndFlush(AdminEvents.up(d, ctx.alloc())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-            localLog.write(gateway.observer());
-            localLog = null;
-            afterLocalResponse(keepAlive);
-        };
-        if (d.route().anyUp()) {
-            sendUp.run();
-            return;
-        }
-        ctx.writeAndFlush(AdminEvents.waiting(d, ctx.alloc()));
-        Runnable stopWaiting = d.route().awaitHealthy(ctx.channel().eventLoop(), sendUp);
-        // A page closed before the service came back must not stay queued with its channel.
-        ctx.channel().closeFuture().addListener(f -> stopWaiting.run());
+    AccessLog.Entry log() {
+        return localLog;
     }
 
-    private void releaseAdminBody() {
-        if (adminBody != null) {
-            adminBody.release();
-            adminBody = null;
-        }
+    /** Writes this request's access-log line (an admin stream's, when it opens). */
+    void writeLog() {
+        localLog.write(gateway.observer());
+        localLog = null;
     }
 
-    private static Problem tooManyStreams() {
-        return Problem.of(
-                        HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        MAX_STREAMS + " dashboard and event streams are open already")
-                .withFix("Close some dashboard tabs or waiting pages; this one can be reloaded then.");
-    }
-
-    private static Problem tooLarge() {
-        return Problem.of(
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "admin requests are limited to " + AdminRequests.MAX_BODY / 1024 + " KiB");
-    }
-
-    private Problem notServed(String host, boolean proxyForm) {
-        if (proxyForm) {
-            // Reached as a forward proxy (HTTP_PROXY from `loopgate env` or `loopgate run`) for a host it does not
-            // serve: say so, and how to send that host direct instead.
-            return new Problem(
-                    HttpResponseStatus.FORBIDDEN,
-                    "Not a served host",
-                    "loopgate is not an open proxy: it forwards only to the local services it routes, and '" + host
-                            + "' is not one of them. This request came here because HTTP_PROXY points at loopgate"
-                            + " (set by 'loopgate env' or 'loopgate run').",
-                    "To reach " + host + " directly, add it to NO_PROXY (and no_proxy): export NO_PROXY=\"$NO_PROXY,"
-                            + host + "\" no_proxy=\"$no_proxy," + host + "\"; for Java, add it to"
-                            + " -Dhttp.nonProxyHosts. Or run the command with 'loopgate run --no-proxy-env'.",
-                    null,
-                    null,
-                    Map.of(),
-                    null);
-        }
-        return Problem.of(
-                HttpResponseStatus.FORBIDDEN,
-                "'" + host + "' is not a localhost name. loopgate answers only for localhost, *.localhost, loopback"
-                        + " addresses and configured names, which keeps web pages from reaching your dev servers"
-                        + " through DNS rebinding.");
-    }
-
-    private Problem notFound(RouteTable table, String host, String path) {
-        Map<String, List<String>> urls = table.urls(gateway.port());
-        String origin = "http://%s" + (gateway.port() == 80 ? "" : ":" + gateway.port());
-        List<String> paths = table.pathsOn(host);
-        if (!paths.isEmpty()) {
-            // The name is right but the path is not: point at what this host does serve, never back at this URL.
-            String closest = DidYouMean.closest(path, paths);
-            String suggestion = origin.formatted(host) + (closest != null ? closest : paths.get(0));
-            return new Problem(
-                    HttpResponseStatus.NOT_FOUND,
-                    "No service here",
-                    "Nothing is routed for " + host + " on " + path + "; " + host + " serves only "
-                            + String.join(", ", paths) + ".",
-                    "Use one of those paths, or add a route for " + path + " to the config file.",
-                    null,
-                    null,
-                    urls,
-                    suggestion);
-        }
-        List<String> names = new ArrayList<>();
-        table.services().values().forEach(s -> s.config().hosts().stream()
-                .filter(h -> !h.startsWith("*.") && !h.equals(host))
-                .forEach(names::add));
-        String closest = DidYouMean.closest(host, names);
-        String close = closest == null
-                ? null
-                : origin.formatted(closest) + table.pathsOn(closest).get(0);
-        return new Problem(
-                HttpResponseStatus.NOT_FOUND,
-                "No service here",
-                "Nothing is routed for " + host + ".",
-                "Check the name, or add the service to the config file.",
-                null,
-                null,
-                urls,
-                close);
-    }
-
-    private void respondLocal(HttpRequest req, Problem problem, boolean keepAlive) {
+    void respondLocal(HttpRequest req, Problem problem, boolean keepAlive) {
         boolean head = req.method().equals(HttpMethod.HEAD);
         FullHttpResponse res =
                 ErrorPages.render(problem, req.headers().get(HttpHeaderNames.ACCEPT), head, !keepAlive, ctx.alloc());
@@ -482,7 +239,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends a locally made response; the request body, if small, is read and dropped to keep the connection. */
-    private void writeLocal(HttpRequest req, FullHttpResponse res, boolean keepAlive) {
+    void writeLocal(HttpRequest req, FullHttpResponse res, boolean keepAlive) {
         boolean failedDecode = req.decoderResult().isFailure();
         boolean hasBody =
                 !failedDecode && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
@@ -509,7 +266,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         requestRead();
     }
 
-    private void finishLocal(FullHttpResponse res, boolean keepAlive) {
+    void finishLocal(FullHttpResponse res, boolean keepAlive) {
         if (!keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -520,7 +277,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
-    private void afterLocalResponse(boolean keepAlive) {
+    void afterLocalResponse(boolean keepAlive) {
         if (!keepAlive || gateway.draining()) {
             closeAfterFlush();
             return;
@@ -641,7 +398,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         TunnelHandler.closeOnFlush(ctx.channel());
     }
 
-    private void closeNow() {
+    void closeNow() {
         state = State.CLOSING;
         cancelHeadTimer();
         ctx.close();
@@ -663,7 +420,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelHeadTimer();
-        releaseAdminBody();
+        if (adminExchange != null) {
+            adminExchange.release();
+        }
         state = State.CLOSING;
         Exchange e = exchange;
         exchange = null;
