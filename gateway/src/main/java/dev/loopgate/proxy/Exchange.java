@@ -33,6 +33,38 @@ import java.util.concurrent.TimeUnit;
  * request was fully sent and neither side asked to close.
  */
 final class Exchange implements BackendConnector.Callback {
+    /** Where the exchange is. Every move is one of {@link #NEXT}; any other is a bug and fails loudly. */
+    enum Phase {
+        /** Created; about to pick a backend. */
+        NEW,
+        /** No backend is up: waiting for one, up to the service's {@code wait}. */
+        WAITING,
+        /** Getting a backend connection: pooled or new, or again for a failover or the replay of a stale one. */
+        CONNECTING,
+        /** The request is on its way; no response head yet. {@code response_timeout} runs. */
+        AWAITING_RESPONSE,
+        /** A 1xx arrived and went on to the client; the final response is still to come. */
+        INFORMATIONAL,
+        /** The final response head arrived; its body streams to the client. */
+        RESPONDING,
+        /** A 101 accepted the WebSocket upgrade; the tunnel starts at the end of its (empty) body. */
+        SWITCHING,
+        /** Answered, aborted, or handed to a tunnel: every later event is ignored. */
+        DONE
+    }
+
+    private static final java.util.Map<Phase, java.util.Set<Phase>> NEXT = new java.util.EnumMap<>(java.util.Map.of(
+            Phase.NEW, java.util.EnumSet.of(Phase.WAITING, Phase.CONNECTING, Phase.DONE),
+            Phase.WAITING, java.util.EnumSet.of(Phase.CONNECTING, Phase.DONE),
+            Phase.CONNECTING, java.util.EnumSet.of(Phase.CONNECTING, Phase.AWAITING_RESPONSE, Phase.DONE),
+            Phase.AWAITING_RESPONSE,
+                    java.util.EnumSet.of(
+                            Phase.INFORMATIONAL, Phase.RESPONDING, Phase.SWITCHING, Phase.CONNECTING, Phase.DONE),
+            Phase.INFORMATIONAL, java.util.EnumSet.of(Phase.AWAITING_RESPONSE, Phase.DONE),
+            Phase.RESPONDING, java.util.EnumSet.of(Phase.DONE),
+            Phase.SWITCHING, java.util.EnumSet.of(Phase.DONE),
+            Phase.DONE, java.util.EnumSet.of(Phase.DONE)));
+
     /** Requests that may wait for one service to come up; later ones get the 503 at once. */
     static final int MAX_WAITING = 1000;
 
@@ -54,17 +86,12 @@ final class Exchange implements BackendConnector.Callback {
     private int attempts;
     private boolean retriedStale;
     private boolean counted;
-    private boolean waiting;
+    private Phase phase = Phase.NEW;
     private ScheduledFuture<?> waitTimer;
     private Runnable stopWaiting;
 
     private boolean requestComplete;
     private boolean requestBodyStarted;
-    private boolean responseStarted;
-    private boolean responseComplete;
-    private boolean informational;
-    private boolean switching;
-    private boolean finished;
     private boolean clientKeepAlive;
     private boolean backendReusable = true;
     private boolean wantClientRead;
@@ -97,6 +124,21 @@ final class Exchange implements BackendConnector.Callback {
                 .toNanos();
     }
 
+    private void to(Phase next) {
+        if (!NEXT.get(phase).contains(next)) {
+            throw new IllegalStateException("exchange of " + log.host() + log.path() + ": " + phase + " -> " + next);
+        }
+        phase = next;
+    }
+
+    private boolean finished() {
+        return phase == Phase.DONE;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
     private static boolean isIdempotent(HttpMethod m) {
         return m.equals(HttpMethod.GET)
                 || m.equals(HttpMethod.HEAD)
@@ -115,7 +157,7 @@ final class Exchange implements BackendConnector.Callback {
                 startWaiting(wait);
                 return;
             }
-            finished = true;
+            to(Phase.DONE);
             client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
             return;
         }
@@ -129,17 +171,17 @@ final class Exchange implements BackendConnector.Callback {
     private void startWaiting(java.time.Duration wait) {
         if (route.waiting() >= MAX_WAITING) {
             // Each waiting request holds its connection and request: past this many, answer at once instead.
-            finished = true;
+            to(Phase.DONE);
             client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
             return;
         }
-        waiting = true;
+        to(Phase.WAITING);
         waitTimer = clientCtx.channel().eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
         stopWaiting = route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
     }
 
     private void resumeAfterWait() {
-        if (finished || !waiting) {
+        if (phase != Phase.WAITING) {
             return;
         }
         Backend up = route.pick();
@@ -154,7 +196,6 @@ final class Exchange implements BackendConnector.Callback {
 
     /** No longer waiting for a backend: the timer and the registration as a waiter both go. */
     private void endWait() {
-        waiting = false;
         if (waitTimer != null) {
             waitTimer.cancel(false);
         }
@@ -165,11 +206,11 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void waitTimedOut() {
-        if (finished || !waiting) {
+        if (phase != Phase.WAITING) {
             return;
         }
         endWait();
-        finished = true;
+        to(Phase.DONE);
         int port = gateway.port();
         String events = "http://" + gateway.config().adminHost() + (port == 80 ? "" : ":" + port)
                 + "/api/v1/events?service=" + route.serviceName();
@@ -205,6 +246,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void acquire(boolean allowPooled) {
+        to(Phase.CONNECTING);
         log.backend(backend.id());
         int connectMillis = (int) Math.min(
                 Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis());
@@ -213,7 +255,7 @@ final class Exchange implements BackendConnector.Callback {
 
     @Override
     public void connected(Channel ch, boolean wasPooled) {
-        if (finished) {
+        if (finished()) {
             if (wasPooled) {
                 gateway.connector().release(backend, ch);
             } else {
@@ -221,6 +263,7 @@ final class Exchange implements BackendConnector.Callback {
             }
             return;
         }
+        to(Phase.AWAITING_RESPONSE);
         backendChannel = ch;
         reused = wasPooled;
         countActive(true);
@@ -242,7 +285,7 @@ final class Exchange implements BackendConnector.Callback {
 
     @Override
     public void failed(Throwable cause) {
-        if (finished) {
+        if (finished()) {
             return;
         }
         BackendFailure failure = classifyConnectFailure(cause);
@@ -287,7 +330,7 @@ final class Exchange implements BackendConnector.Callback {
 
     void onClientContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
-        if (finished || backendChannel == null) {
+        if (finished() || backendChannel == null) {
             content.release();
             return;
         }
@@ -338,7 +381,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     void onBackendMessage(Object msg) {
-        if (finished) {
+        if (finished()) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -369,7 +412,7 @@ final class Exchange implements BackendConnector.Callback {
         int code = res.status().code();
         if (code == 101) {
             if (webSocket && HeaderRules.isWebSocketAccept(res)) {
-                switching = true;
+                to(Phase.SWITCHING);
                 log.status(101);
                 HeaderRules.prepareResponse(res, true);
                 clientCtx.write(res);
@@ -379,14 +422,14 @@ final class Exchange implements BackendConnector.Callback {
             return;
         }
         if (code < 200) {
-            informational = true;
+            to(Phase.INFORMATIONAL);
             if (!clientHttp10) {
                 HeaderRules.prepareResponse(res, false);
                 clientCtx.writeAndFlush(res);
             }
             return;
         }
-        responseStarted = true;
+        to(Phase.RESPONDING);
         log.status(code);
         backend.answered(code, route.service().outlier5xx());
         prepareFraming(res);
@@ -443,7 +486,7 @@ final class Exchange implements BackendConnector.Callback {
             String why = String.valueOf(c.decoderResult().cause().getMessage());
             c.release();
             backendReusable = false;
-            if (!responseStarted || informational || switching) {
+            if (phase != Phase.RESPONDING) {
                 fail(BackendFailure.BAD_RESPONSE, why);
             } else {
                 abortClient();
@@ -451,23 +494,25 @@ final class Exchange implements BackendConnector.Callback {
             return;
         }
         boolean last = c instanceof LastHttpContent;
-        if (switching) {
+        if (phase == Phase.SWITCHING) {
             c.release();
             if (last) {
                 startTunnel();
             }
             return;
         }
-        if (informational) {
+        if (phase == Phase.INFORMATIONAL) {
             if (clientHttp10) {
                 c.release();
             } else {
                 clientCtx.writeAndFlush(c);
             }
-            informational = !last;
+            if (last) {
+                to(Phase.AWAITING_RESPONSE);
+            }
             return;
         }
-        if (!responseStarted) {
+        if (phase != Phase.RESPONDING) {
             c.release();
             return;
         }
@@ -492,7 +537,6 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void completeResponse() {
-        responseComplete = true;
         clientCtx.flush();
         if (!requestComplete) {
             // The backend answered without reading the whole body (a 413, or a final status instead of
@@ -527,8 +571,7 @@ final class Exchange implements BackendConnector.Callback {
             return true;
         }
         h.release();
-        responseComplete = true;
-        finished = true;
+        to(Phase.DONE);
         cancelResponseTimer();
         releaseBackend();
         client.respondProblem(this, p, clientKeepAlive && requestComplete);
@@ -536,7 +579,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     void onBackendReadComplete() {
-        if (finished) {
+        if (finished()) {
             return;
         }
         clientCtx.flush();
@@ -548,7 +591,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     void onBackendClosed(Throwable cause) {
-        if (finished) {
+        if (finished()) {
             return;
         }
         Channel closed = backendChannel;
@@ -557,8 +600,8 @@ final class Exchange implements BackendConnector.Callback {
         if (closed != null) {
             closed.close();
         }
-        if (!responseStarted && !switching) {
-            if (reused && replayable && !retriedStale && !informational) {
+        if (phase == Phase.AWAITING_RESPONSE || phase == Phase.INFORMATIONAL) {
+            if (reused && replayable && !retriedStale && phase == Phase.AWAITING_RESPONSE) {
                 // A pooled connection the backend closed while idle: the request never reached it. Replay once on a
                 // fresh connection; only safe because the request is idempotent and has no body.
                 retriedStale = true;
@@ -580,10 +623,10 @@ final class Exchange implements BackendConnector.Callback {
     /** The client went away: drop the backend connection, whose exchange cannot complete now. */
     void abort() {
         endWait();
-        if (finished) {
+        if (finished()) {
             return;
         }
-        finished = true;
+        to(Phase.DONE);
         releaseHeld();
         cancelResponseTimer();
         closeBackend();
@@ -595,7 +638,7 @@ final class Exchange implements BackendConnector.Callback {
                 .eventLoop()
                 .schedule(
                         () -> {
-                            if (!finished && !responseStarted && !switching) {
+                            if (phase == Phase.AWAITING_RESPONSE || phase == Phase.INFORMATIONAL) {
                                 fail(
                                         BackendFailure.RESPONSE_TIMEOUT,
                                         "no response within "
@@ -620,11 +663,11 @@ final class Exchange implements BackendConnector.Callback {
      */
     private boolean endForLocalAnswer() {
         releaseHeld();
-        if (responseStarted) {
+        if (phase == Phase.RESPONDING) {
             abortClient();
             return false;
         }
-        finished = true;
+        to(Phase.DONE);
         cancelResponseTimer();
         closeBackend();
         return true;
@@ -671,7 +714,7 @@ final class Exchange implements BackendConnector.Callback {
 
     private void abortClient() {
         releaseHeld();
-        finished = true;
+        to(Phase.DONE);
         cancelResponseTimer();
         closeBackend();
         log.aborted();
@@ -702,7 +745,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void finish() {
-        finished = true;
+        to(Phase.DONE);
         cancelResponseTimer();
         releaseBackend();
         client.exchangeDone(this, clientKeepAlive);
@@ -724,7 +767,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void startTunnel() {
-        finished = true;
+        to(Phase.DONE);
         cancelResponseTimer();
         countActive(false);
         Channel ch = backendChannel;
