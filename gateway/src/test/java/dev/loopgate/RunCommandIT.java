@@ -3,6 +3,7 @@ package dev.loopgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loopgate.testing.GatewayProcess;
+import dev.loopgate.testing.Local;
 import dev.loopgate.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -194,15 +195,6 @@ class RunCommandIT {
         return Integer.parseInt(m.group(1));
     }
 
-    private static boolean listening(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     @Test
     void sigtermStopsTheWholeProcessGroupOfAWrapper() throws Exception {
         try (GatewayProcess p = runWrapper("python3 -m http.server {port} --bind 127.0.0.1 & wait")) {
@@ -213,10 +205,10 @@ class RunCommandIT {
                     () -> p.stdout() + p.stderr());
             int port = registeredPort();
             assertThat(port).as("run picks below the ephemeral range").isLessThan(32768);
-            assertThat(listening(port)).isTrue();
+            assertThat(Local.listening(port)).isTrue();
             p.terminate();
             assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(143);
-            assertThat(listening(port))
+            assertThat(Local.listening(port))
                     .as("the server the wrapper started is gone with it")
                     .isFalse();
         }
@@ -231,7 +223,7 @@ class RunCommandIT {
             java.util.regex.Matcher m =
                     java.util.regex.Pattern.compile("server up on (\\d+)").matcher(p.stdout());
             assertThat(m.find()).as(p.stdout() + p.stderr()).isTrue();
-            assertThat(listening(Integer.parseInt(m.group(1))))
+            assertThat(Local.listening(Integer.parseInt(m.group(1))))
                     .as("nothing listens after run exits")
                     .isFalse();
         }

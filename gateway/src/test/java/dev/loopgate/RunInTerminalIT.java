@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loopgate.testing.GatewayProcess;
+import dev.loopgate.testing.Local;
 import dev.loopgate.testing.NodeTools;
 import dev.loopgate.testing.Wait;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,15 +82,6 @@ class RunInTerminalIT {
         }
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @Test
     void theDevServerReadsTheTerminalAndCtrlCStopsAllItStarted() throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
@@ -135,7 +125,7 @@ class RunInTerminalIT {
                     }
                 },
                 this::screen);
-        assertThat(listening(port))
+        assertThat(Local.listening(port))
                 .as("the backgrounded server stopped with Ctrl-C")
                 .isFalse();
         assertThat(get("web.localhost", "/").statusCode()).isEqualTo(404);

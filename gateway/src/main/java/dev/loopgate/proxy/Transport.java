@@ -32,7 +32,7 @@ public record Transport(
         Class<? extends DatagramChannel> datagramChannel,
         Class<? extends Channel> domainSocketChannel) {
 
-    static Transport best() {
+    public static Transport best() {
         if (Epoll.isAvailable()) {
             return new Transport(
                     "epoll",

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loopgate.Gateway;
 import dev.loopgate.StateDir;
+import dev.loopgate.testing.Local;
 import dev.loopgate.testing.NodeTools;
 import dev.loopgate.testing.Wait;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +31,6 @@ class NextJsIT {
 
     private Gateway gateway;
     private Process next;
-    private final HttpClient client =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void installNext() throws Exception {
@@ -67,31 +59,9 @@ class NextJsIT {
         }
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private HttpResponse<String> get(String host, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                .header("Host", host)
-                .timeout(Duration.ofSeconds(60));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void nextRefusingItsDevResourcesToAnUnknownOriginBecomesThePageThatNamesAllowedDevOrigins() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Local.freePort();
         ProcessBuilder pb = new ProcessBuilder(
                         "node",
                         PROJECT.resolve("node_modules/next/dist/bin/next").toString(),
@@ -108,35 +78,27 @@ class NextJsIT {
         Wait.until(
                 "Next.js to listen",
                 Duration.ofSeconds(60),
-                () -> listening(port),
-                () -> read(dir.resolve("next.log")));
+                () -> Local.listening(port),
+                () -> Local.read(dir.resolve("next.log")));
         Path config = dir.resolve("loopgate.yaml");
         Files.writeString(config, "services:\n  app:\n    hosts: [myapp.test]\n    port: " + port + "\n");
         gateway = Gateway.start(
                 new Gateway.Options(config, null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
 
-        String page = get("myapp.test", "/").body();
+        String page = Local.get(gateway.port(), "myapp.test", "/").body();
         assertThat(page).contains("hello from next");
         Matcher script = Pattern.compile("/_next/static/chunks/[^\"]+\\.js").matcher(page);
         assertThat(script.find()).as(page).isTrue();
 
         // What a browser sends for a dev script fetched from the page's own origin, myapp.test.
-        HttpResponse<String> refused =
-                get("myapp.test", script.group(), "Origin", "http://myapp.test", "Accept", "text/html");
+        HttpResponse<String> refused = Local.get(
+                gateway.port(), "myapp.test", script.group(), "Origin", "http://myapp.test", "Accept", "text/html");
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body())
                 .contains("Next.js refused its dev resources to this host")
                 .contains("allowedDevOrigins: [&#39;myapp.test&#39;]");
-        assertThat(read(dir.resolve("next.log")))
+        assertThat(Local.read(dir.resolve("next.log")))
                 .as("it was Next.js that refused")
                 .contains("Blocked cross-origin request to Next.js dev resource");
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

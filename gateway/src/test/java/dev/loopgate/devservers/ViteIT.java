@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loopgate.Gateway;
 import dev.loopgate.StateDir;
 import dev.loopgate.testing.GatewayProcess;
+import dev.loopgate.testing.Local;
 import dev.loopgate.testing.NodeTools;
 import dev.loopgate.testing.Wait;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +40,7 @@ class ViteIT {
     private Gateway gateway;
     private Process vite;
     // HTTP/1.1: the default h2c upgrade attempt leaves Node servers (Vite) waiting for a WebSocket that never comes.
+    // (Local.get does the same for requests through the gateway.)
     private final HttpClient client =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -74,25 +73,6 @@ class ViteIT {
         return file;
     }
 
-    private HttpResponse<String> get(String host, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                .header("Host", host)
-                .timeout(Duration.ofSeconds(20));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @Test
     void theReadmeRunExampleServesViteUnderTheDeclaredNameAndLeavesNothingBehind() throws Exception {
         Files.copy(Paths.get("..", "config", "loopgate.yaml"), dir.resolve("loopgate.yaml"));
@@ -118,24 +98,27 @@ class ViteIT {
                     Duration.ofSeconds(60),
                     () -> {
                         try {
-                            return get("web.localhost", "/").body().contains("hello from vite");
+                            return Local.get(gateway.port(), "web.localhost", "/")
+                                    .body()
+                                    .contains("hello from vite");
                         } catch (Exception e) {
                             return false;
                         }
                     },
                     () -> run.stdout() + run.stderr());
-            assertThat(run.stderr()).doesNotContain("409");
+            assertThat(run.stderr()).as("not refused as a file service").doesNotContain("loopgate: 409");
             Matcher m = Pattern.compile("\"url\":\"http://localhost:(\\d+)\"")
-                    .matcher(get("loopgate.localhost", "/api/v1/services").body());
+                    .matcher(Local.get(gateway.port(), "loopgate.localhost", "/api/v1/services")
+                            .body());
             assertThat(m.find()).isTrue();
             int port = Integer.parseInt(m.group(1));
 
             run.terminate();
             assertThat(run.awaitExit(Duration.ofSeconds(30))).isNotZero();
-            assertThat(listening(port))
+            assertThat(Local.listening(port))
                     .as("Vite, started by npm, stopped with run")
                     .isFalse();
-            assertThat(get("web.localhost", "/").statusCode())
+            assertThat(Local.get(gateway.port(), "web.localhost", "/").statusCode())
                     .as("web goes back to the file's backend (localhost:5173, not running here)")
                     .isIn(502, 503);
         }
@@ -143,10 +126,7 @@ class ViteIT {
 
     @Test
     void vitesChunkedBlockedRequestBecomesThePageThatNamesTheConfigLine() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Local.freePort();
         vite = new ProcessBuilder(
                         "node",
                         PROJECT.resolve("node_modules/vite/bin/vite.js").toString(),
@@ -160,7 +140,10 @@ class ViteIT {
                 .redirectOutput(dir.resolve("vite.log").toFile())
                 .start();
         Wait.until(
-                "Vite to listen", Duration.ofSeconds(60), () -> listening(port), () -> read(dir.resolve("vite.log")));
+                "Vite to listen",
+                Duration.ofSeconds(60),
+                () -> Local.listening(port),
+                () -> Local.read(dir.resolve("vite.log")));
         gateway = Gateway.start(new Gateway.Options(
                 config("  app:\n    hosts: [myapp.test]\n    port: " + port + "\n  web: " + port + "\n"),
                 null,
@@ -178,20 +161,12 @@ class ViteIT {
                 .as("what made the old recogniser miss it")
                 .hasValue("chunked");
 
-        HttpResponse<String> page = get("myapp.test", "/", "Accept", "text/html");
+        HttpResponse<String> page = Local.get(gateway.port(), "myapp.test", "/", "Accept", "text/html");
         assertThat(page.statusCode()).isEqualTo(403);
         assertThat(page.body()).contains("Vite refused the host name").contains("allowedHosts: [&#39;myapp.test&#39;]");
-        assertThat(get("myapp.test", "/").body()).contains("allowedHosts: ['myapp.test']");
-        assertThat(get("web.localhost", "/").body())
+        assertThat(Local.get(gateway.port(), "myapp.test", "/").body()).contains("allowedHosts: ['myapp.test']");
+        assertThat(Local.get(gateway.port(), "web.localhost", "/").body())
                 .as("Vite accepts *.localhost names, and the connection is still good")
                 .contains("hello from vite");
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -6,11 +6,7 @@ import dev.loopgate.proxy.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -67,13 +63,7 @@ class EngineClientTest {
             }
         });
         serverThread.start();
-        Transport epoll = new Transport(
-                "epoll",
-                EpollIoHandler.newFactory(),
-                EpollServerSocketChannel.class,
-                EpollSocketChannel.class,
-                EpollDatagramChannel.class,
-                EpollDomainSocketChannel.class);
+        Transport epoll = Transport.best();
         return new EngineClient(epoll, group.next(), socket.toString());
     }
 
