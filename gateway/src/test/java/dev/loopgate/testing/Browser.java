@@ -235,7 +235,9 @@ public final class Browser implements AutoCloseable {
             Wait.until(
                     "the load event of " + url,
                     Duration.ofSeconds(30),
-                    () -> events.subList(before, events.size()).stream()
+                    // A stream over the list is a snapshot; a subList view breaks when an event arrives meanwhile.
+                    () -> events.stream()
+                            .skip(before)
                             .anyMatch(e -> "Page.loadEventFired"
                                             .equals(e.path("method").asText())
                                     && session.equals(e.path("sessionId").asText())));
