@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * Hands out backend connections on the caller's event loop: an idle pooled one when there is one, else a new one.
  * A {@code localhost} backend is dialled on 127.0.0.1 and ::1, the one that answered last first.
  */
-final class BackendConnector {
+final class BackendConnector implements Backends {
 
     private final Transport transport;
     private final NameResolvers resolvers;
@@ -34,20 +34,14 @@ final class BackendConnector {
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> active =
             new ConcurrentHashMap<>();
 
-    /** What a caller hears back; always on its own event loop. */
-    interface Callback {
-        void connected(Channel ch, boolean reused);
-
-        void failed(Throwable cause);
-    }
-
     BackendConnector(Transport transport, NameResolvers resolvers, LongSupplier idleTimeoutNanos) {
         this.transport = transport;
         this.resolvers = resolvers;
         this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
-    void acquire(Backend backend, EventLoop loop, int connectTimeoutMillis, boolean allowPooled, Callback cb) {
+    @Override
+    public void acquire(Backend backend, EventLoop loop, int connectTimeoutMillis, boolean allowPooled, Callback cb) {
         BackendPool pool = pool(loop);
         if (allowPooled) {
             Channel ch = pool.poll(backend.url().authority());
@@ -60,7 +54,8 @@ final class BackendConnector {
     }
 
     /** Returns a connection whose exchange completed cleanly to the pool of its own event loop. */
-    void release(Backend backend, Channel ch) {
+    @Override
+    public void release(Backend backend, Channel ch) {
         pool(ch.eventLoop()).offer(backend.url().authority(), ch);
     }
 
@@ -103,7 +98,8 @@ final class BackendConnector {
         return n == null ? 0 : n.get();
     }
 
-    void countActive(String service, int delta) {
+    @Override
+    public void countActive(String service, int delta) {
         var n = active.get(service);
         if (n == null) {
             n = active.computeIfAbsent(service, s -> new java.util.concurrent.atomic.AtomicInteger());

@@ -194,7 +194,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         localLog.requestHeaders(req.headers());
         state = State.EXCHANGE;
         // The exchange reads the client's version and framing before the head is rewritten for the backend.
-        exchange = new Exchange(this, ctx, gateway, req, route, localLog, keepAlive, webSocket);
+        Http1Downstream downstream = new Http1Downstream();
+        exchange = new Exchange(downstream, gateway, req, route, localLog, keepAlive, webSocket);
+        downstream.exchange = exchange;
         localLog = null;
         HeaderRules.prepareRequest(
                 req,
@@ -288,7 +290,75 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange ended normally; the next request may be read. */
-    void exchangeDone(Exchange done, boolean keepAlive) {
+    /**
+     * One exchange's view of this connection. Each exchange gets its own, so that a call from an exchange this
+     * connection is already done with (a late timer, say) is recognised and ignored.
+     */
+    private final class Http1Downstream implements Downstream {
+        private Exchange exchange;
+
+        @Override
+        public io.netty.channel.EventLoop eventLoop() {
+            return ctx.channel().eventLoop();
+        }
+
+        @Override
+        public io.netty.buffer.ByteBufAllocator alloc() {
+            return ctx.alloc();
+        }
+
+        @Override
+        public boolean isWritable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
+        public void sendInterim(io.netty.handler.codec.http.HttpResponse informational) {
+            ctx.writeAndFlush(informational);
+        }
+
+        @Override
+        public void sendHead(io.netty.handler.codec.http.HttpResponse head) {
+            ctx.write(head);
+        }
+
+        @Override
+        public void sendContent(HttpContent content) {
+            ctx.write(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+
+        @Override
+        public void flush() {
+            ctx.flush();
+        }
+
+        @Override
+        public void readBody() {
+            requestRead();
+        }
+
+        @Override
+        public void completed(boolean keepAlive) {
+            exchangeDone(exchange, keepAlive);
+        }
+
+        @Override
+        public void answer(Problem problem, boolean keepAlive) {
+            respondProblem(exchange, problem, keepAlive);
+        }
+
+        @Override
+        public void reset() {
+            abortExchange(exchange);
+        }
+
+        @Override
+        public void upgraded(Channel backend) {
+            startTunnel(exchange, backend);
+        }
+    }
+
+    private void exchangeDone(Exchange done, boolean keepAlive) {
         if (done != exchange) {
             return;
         }
@@ -298,7 +368,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange failed before any response byte went out: answer with its problem page. */
-    void respondProblem(Exchange failed, Problem problem, boolean keepAlive) {
+    private void respondProblem(Exchange failed, Problem problem, boolean keepAlive) {
         if (failed != exchange || !ctx.channel().isActive()) {
             return;
         }
@@ -318,7 +388,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange broke after the response started: the client must see the connection end. */
-    void abortExchange(Exchange aborted) {
+    private void abortExchange(Exchange aborted) {
         if (aborted != exchange) {
             return;
         }
@@ -328,7 +398,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The backend accepted a WebSocket upgrade: from now on both connections relay raw bytes. */
-    void startTunnel(Exchange upgraded, Channel backend) {
+    private void startTunnel(Exchange upgraded, Channel backend) {
         exchange = null;
         upgraded.log().write(gateway.observer());
         Channel client = ctx.channel();

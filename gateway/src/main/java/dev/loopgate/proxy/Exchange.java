@@ -4,7 +4,6 @@ import dev.loopgate.routing.Backend;
 import dev.loopgate.routing.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpContent;
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * the other side is writable. The backend connection returns to the pool only when the response completed, the
  * request was fully sent and neither side asked to close.
  */
-final class Exchange implements BackendConnector.Callback {
+final class Exchange implements Backends.Callback {
     /** Where the exchange is. Every move is one of {@link #NEXT}; any other is a bug and fails loudly. */
     enum Phase {
         /** Created; about to pick a backend. */
@@ -68,8 +67,7 @@ final class Exchange implements BackendConnector.Callback {
     /** Requests that may wait for one service to come up; later ones get the 503 at once. */
     static final int MAX_WAITING = 1000;
 
-    private final ClientConnection client;
-    private final ChannelHandlerContext clientCtx;
+    private final Downstream client;
     private final GatewayContext gateway;
     private final HttpRequest request;
     private final Route route;
@@ -100,8 +98,7 @@ final class Exchange implements BackendConnector.Callback {
     private HeldResponse held;
 
     Exchange(
-            ClientConnection client,
-            ChannelHandlerContext clientCtx,
+            Downstream client,
             GatewayContext gateway,
             HttpRequest request,
             Route route,
@@ -109,7 +106,6 @@ final class Exchange implements BackendConnector.Callback {
             boolean clientKeepAlive,
             boolean webSocket) {
         this.client = client;
-        this.clientCtx = clientCtx;
         this.gateway = gateway;
         this.request = request;
         this.route = route;
@@ -158,7 +154,7 @@ final class Exchange implements BackendConnector.Callback {
                 return;
             }
             to(Phase.DONE);
-            client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
+            client.answer(noBackend(), clientKeepAlive && bodyless);
             return;
         }
         acquire(true);
@@ -172,12 +168,12 @@ final class Exchange implements BackendConnector.Callback {
         if (route.waiting() >= MAX_WAITING) {
             // Each waiting request holds its connection and request: past this many, answer at once instead.
             to(Phase.DONE);
-            client.respondProblem(this, noBackend(), clientKeepAlive && bodyless);
+            client.answer(noBackend(), clientKeepAlive && bodyless);
             return;
         }
         to(Phase.WAITING);
-        waitTimer = clientCtx.channel().eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
-        stopWaiting = route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
+        waitTimer = client.eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
+        stopWaiting = route.awaitHealthy(client.eventLoop(), this::resumeAfterWait);
     }
 
     private void resumeAfterWait() {
@@ -186,7 +182,7 @@ final class Exchange implements BackendConnector.Callback {
         }
         Backend up = route.pick();
         if (up == null) {
-            stopWaiting = route.awaitHealthy(clientCtx.channel().eventLoop(), this::resumeAfterWait);
+            stopWaiting = route.awaitHealthy(client.eventLoop(), this::resumeAfterWait);
             return;
         }
         endWait();
@@ -214,7 +210,7 @@ final class Exchange implements BackendConnector.Callback {
         int port = gateway.port();
         String events = "http://" + gateway.config().adminHost() + (port == 80 ? "" : ":" + port)
                 + "/api/v1/events?service=" + route.serviceName();
-        client.respondProblem(this, noBackend().withLiveReload(events), clientKeepAlive && bodyless);
+        client.answer(noBackend().withLiveReload(events), clientKeepAlive && bodyless);
     }
 
     /** 503: the service has no backends, or none is healthy (with what each last failed on). */
@@ -250,14 +246,14 @@ final class Exchange implements BackendConnector.Callback {
         log.backend(backend.id());
         int connectMillis = (int) Math.min(
                 Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis());
-        gateway.connector().acquire(backend, clientCtx.channel().eventLoop(), connectMillis, allowPooled, this);
+        gateway.backends().acquire(backend, client.eventLoop(), connectMillis, allowPooled, this);
     }
 
     @Override
     public void connected(Channel ch, boolean wasPooled) {
         if (finished()) {
             if (wasPooled) {
-                gateway.connector().release(backend, ch);
+                gateway.backends().release(backend, ch);
             } else {
                 ch.close();
             }
@@ -360,7 +356,7 @@ final class Exchange implements BackendConnector.Callback {
 
     private void readClientIfBackendWritable() {
         if (backendChannel.isWritable()) {
-            client.requestRead();
+            client.readBody();
         } else {
             wantClientRead = true;
         }
@@ -369,12 +365,12 @@ final class Exchange implements BackendConnector.Callback {
     void onBackendWritabilityChanged() {
         if (wantClientRead && backendChannel != null && backendChannel.isWritable()) {
             wantClientRead = false;
-            client.requestRead();
+            client.readBody();
         }
     }
 
     void onClientWritabilityChanged() {
-        if (wantBackendRead && backendChannel != null && clientCtx.channel().isWritable()) {
+        if (wantBackendRead && backendChannel != null && client.isWritable()) {
             wantBackendRead = false;
             backendChannel.read();
         }
@@ -415,7 +411,7 @@ final class Exchange implements BackendConnector.Callback {
                 to(Phase.SWITCHING);
                 log.status(101);
                 HeaderRules.prepareResponse(res, true);
-                clientCtx.write(res);
+                client.sendHead(res);
             } else {
                 fail(BackendFailure.BAD_RESPONSE, "it switched protocols although no WebSocket upgrade was asked for");
             }
@@ -425,7 +421,7 @@ final class Exchange implements BackendConnector.Callback {
             to(Phase.INFORMATIONAL);
             if (!clientHttp10) {
                 HeaderRules.prepareResponse(res, false);
-                clientCtx.writeAndFlush(res);
+                client.sendInterim(res);
             }
             return;
         }
@@ -435,10 +431,10 @@ final class Exchange implements BackendConnector.Callback {
         prepareFraming(res);
         log.responseHeaders(res.headers());
         if (HostRejection.worthPeeking(res, request.method())) {
-            held = new HeldResponse(res, clientCtx.alloc());
+            held = new HeldResponse(res, client.alloc());
             return;
         }
-        clientCtx.write(res);
+        client.sendHead(res);
     }
 
     /**
@@ -505,7 +501,8 @@ final class Exchange implements BackendConnector.Callback {
             if (clientHttp10) {
                 c.release();
             } else {
-                clientCtx.writeAndFlush(c);
+                client.sendContent(c);
+                client.flush();
             }
             if (last) {
                 to(Phase.AWAITING_RESPONSE);
@@ -523,7 +520,7 @@ final class Exchange implements BackendConnector.Callback {
             return;
         }
         log.addBytesOut(c.content().readableBytes());
-        clientCtx.write(c.touch("backend → client")).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        client.sendContent(c.touch("backend → client"));
         if (last) {
             completeResponse();
         }
@@ -537,7 +534,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void completeResponse() {
-        clientCtx.flush();
+        client.flush();
         if (!requestComplete) {
             // The backend answered without reading the whole body (a 413, or a final status instead of
             // "100 Continue"): neither connection can be reused, the rest of the body is unread.
@@ -557,7 +554,7 @@ final class Exchange implements BackendConnector.Callback {
             if (held.size() > HostRejection.MAX_BODY) {
                 // Longer than any refusal page: not one. It passes on untouched, and streams from here on.
                 log.addBytesOut(held.size());
-                held.writeStartTo(clientCtx);
+                held.writeStartTo(client);
                 held = null;
             }
             return false;
@@ -567,14 +564,14 @@ final class Exchange implements BackendConnector.Callback {
         Problem p = HostRejection.recognise(h.text(), log.host(), log.path(), backend);
         if (p == null) {
             log.addBytesOut(h.size());
-            h.writeTo(clientCtx);
+            h.writeTo(client);
             return true;
         }
         h.release();
         to(Phase.DONE);
         cancelResponseTimer();
         releaseBackend();
-        client.respondProblem(this, p, clientKeepAlive && requestComplete);
+        client.answer(p, clientKeepAlive && requestComplete);
         return false;
     }
 
@@ -582,8 +579,8 @@ final class Exchange implements BackendConnector.Callback {
         if (finished()) {
             return;
         }
-        clientCtx.flush();
-        if (clientCtx.channel().isWritable()) {
+        client.flush();
+        if (client.isWritable()) {
             backendChannel.read();
         } else {
             wantBackendRead = true;
@@ -633,9 +630,7 @@ final class Exchange implements BackendConnector.Callback {
     }
 
     private void armResponseTimer() {
-        responseTimer = clientCtx
-                .channel()
-                .eventLoop()
+        responseTimer = client.eventLoop()
                 .schedule(
                         () -> {
                             if (phase == Phase.AWAITING_RESPONSE || phase == Phase.INFORMATIONAL) {
@@ -681,14 +676,9 @@ final class Exchange implements BackendConnector.Callback {
         boolean keepAlive = clientKeepAlive && requestComplete;
         if (failure == BackendFailure.REFUSED) {
             gateway.refusals()
-                    .explain(
-                            backend,
-                            clientCtx.channel().eventLoop(),
-                            problem,
-                            takenPorts(),
-                            p -> client.respondProblem(this, p, keepAlive));
+                    .explain(backend, client.eventLoop(), problem, takenPorts(), p -> client.answer(p, keepAlive));
         } else {
-            client.respondProblem(this, problem, keepAlive);
+            client.answer(problem, keepAlive);
         }
     }
 
@@ -703,8 +693,7 @@ final class Exchange implements BackendConnector.Callback {
 
     private void rejectBrokenRequestBody(String why) {
         if (endForLocalAnswer()) {
-            client.respondProblem(
-                    this,
+            client.answer(
                     Problem.of(
                             io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
                             "malformed request body: " + why),
@@ -718,14 +707,14 @@ final class Exchange implements BackendConnector.Callback {
         cancelResponseTimer();
         closeBackend();
         log.aborted();
-        client.abortExchange(this);
+        client.reset();
     }
 
     /** Counts this exchange's backend connection as in use, or no longer, exactly once each way. */
     private void countActive(boolean nowActive) {
         if (counted != nowActive) {
             counted = nowActive;
-            gateway.connector().countActive(route.serviceName(), nowActive ? 1 : -1);
+            gateway.backends().countActive(route.serviceName(), nowActive ? 1 : -1);
             if (nowActive) {
                 backend.started();
             } else {
@@ -748,7 +737,7 @@ final class Exchange implements BackendConnector.Callback {
         to(Phase.DONE);
         cancelResponseTimer();
         releaseBackend();
-        client.exchangeDone(this, clientKeepAlive);
+        client.completed(clientKeepAlive);
     }
 
     /** Returns a cleanly finished backend connection to its pool, or closes it. */
@@ -759,7 +748,7 @@ final class Exchange implements BackendConnector.Callback {
         if (ch != null) {
             BackendConnection.of(ch).detach();
             if (backendReusable && requestComplete && ch.isActive() && BackendConnection.endedCleanly(ch)) {
-                gateway.connector().release(backend, ch);
+                gateway.backends().release(backend, ch);
             } else {
                 ch.close();
             }
@@ -773,7 +762,7 @@ final class Exchange implements BackendConnector.Callback {
         Channel ch = backendChannel;
         backendChannel = null;
         BackendConnection.of(ch).detach();
-        client.startTunnel(this, ch);
+        client.upgraded(ch);
     }
 
     String accept() {

@@ -8,6 +8,7 @@ import io.netty.channel.group.ChannelGroup;
 final class GatewayContext {
     private final Routes routes;
     private final BackendConnector connector;
+    private final Backends backends;
     private final RefusalDiagnosis refusals;
     private final java.util.concurrent.ExecutorService control =
             java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -28,9 +29,21 @@ final class GatewayContext {
             AdminRequests admin,
             ChannelGroup clients,
             ExchangeObserver observer) {
+        this(routes, connector, connector, admin, clients, observer);
+    }
+
+    /** With {@code backends} other than the connector: exchanges under test get their connections from a stand-in. */
+    GatewayContext(
+            Routes routes,
+            BackendConnector connector,
+            Backends backends,
+            AdminRequests admin,
+            ChannelGroup clients,
+            ExchangeObserver observer) {
         this.observer = observer;
         this.routes = routes;
         this.connector = connector;
+        this.backends = backends;
         this.refusals = new RefusalDiagnosis(connector, System::nanoTime);
         this.admin = admin;
         this.clients = clients;
@@ -46,6 +59,11 @@ final class GatewayContext {
 
     BackendConnector connector() {
         return connector;
+    }
+
+    /** Where exchanges get backend connections. */
+    Backends backends() {
+        return backends;
     }
 
     /**

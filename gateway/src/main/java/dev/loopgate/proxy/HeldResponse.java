@@ -2,8 +2,6 @@ package dev.loopgate.proxy;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -38,15 +36,15 @@ final class HeldResponse {
     }
 
     /** Writes the whole response: head and the body, which ended. */
-    void writeTo(ChannelHandlerContext ctx) {
-        ctx.write(head);
-        ctx.write(new DefaultLastHttpContent(body)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    void writeTo(Downstream client) {
+        client.sendHead(head);
+        client.sendContent(new DefaultLastHttpContent(body));
     }
 
     /** Writes the head and what was held so far; the rest of the body follows as it arrives. */
-    void writeStartTo(ChannelHandlerContext ctx) {
-        ctx.write(head);
-        ctx.write(new DefaultHttpContent(body)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    void writeStartTo(Downstream client) {
+        client.sendHead(head);
+        client.sendContent(new DefaultHttpContent(body));
     }
 
     void release() {
