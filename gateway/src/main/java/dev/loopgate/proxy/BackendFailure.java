@@ -1,7 +1,10 @@
 package dev.loopgate.proxy;
 
 import dev.loopgate.routing.Backend;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 
 /** The ways a backend can fail an exchange, and the one table that maps them to a status and an explanation. */
 enum BackendFailure {
@@ -58,5 +61,57 @@ enum BackendFailure {
                     + " serves plain HTTP/1.1 (not TLS, HTTP/2 or another protocol).";
             case UNREACHABLE -> "Check the backend URL in the config.";
         };
+    }
+
+    /** 503: the service has no backends, or none is healthy (with what each last failed on). */
+    static Problem noBackend(dev.loopgate.routing.Route route) {
+        String name = route.serviceName();
+        if (route.backends().isEmpty()) {
+            return Problem.of(
+                            io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "Service '" + name + "' has no backends.")
+                    .withFix("Register one with 'loopgate register " + name
+                            + " http://127.0.0.1:PORT' or add it to the config.");
+        }
+        StringBuilder why = new StringBuilder();
+        for (Backend b : route.backends()) {
+            why.append(why.length() == 0 ? "" : "; ")
+                    .append(b.url().authority())
+                    .append(": ")
+                    .append(b.health().lastError() == null ? "down" : b.health().lastError());
+        }
+        return new Problem(
+                io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "No backend of '" + name + "' is up",
+                "None of the backends of service '" + name + "' is healthy (" + why + ").",
+                "Start the dev server; loopgate notices within one health-check interval.",
+                name,
+                null,
+                java.util.Map.of(),
+                null);
+    }
+
+    /** What a failed connect was: refused, timed out, or the backend could not be reached at all. */
+    static BackendFailure ofConnect(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return BackendFailure.CONNECT_TIMEOUT;
+        }
+        if (cause instanceof ConnectException) {
+            return BackendFailure.REFUSED;
+        }
+        if (cause instanceof UnknownHostException) {
+            return BackendFailure.UNREACHABLE;
+        }
+        return BackendFailure.UNREACHABLE;
+    }
+
+    /** A failure's message without Netty's "finishConnect(..)" prefix, or {@code null}. */
+    static String detail(Throwable cause) {
+        if (cause == null || cause.getMessage() == null) {
+            return null;
+        }
+        String m = cause.getMessage();
+        int colon = m.indexOf(": ");
+        return colon > 0 && m.startsWith("finishConnect") ? m.substring(colon + 2) : m;
     }
 }

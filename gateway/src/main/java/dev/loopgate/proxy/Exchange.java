@@ -4,11 +4,9 @@ import dev.loopgate.routing.Backend;
 import dev.loopgate.routing.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -17,8 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +150,7 @@ final class Exchange implements Backends.Callback {
                 return;
             }
             to(Phase.DONE);
-            client.answer(noBackend(), clientKeepAlive && bodyless);
+            client.answer(BackendFailure.noBackend(route), clientKeepAlive && bodyless);
             return;
         }
         acquire(true);
@@ -168,7 +164,7 @@ final class Exchange implements Backends.Callback {
         if (route.waiting() >= MAX_WAITING) {
             // Each waiting request holds its connection and request: past this many, answer at once instead.
             to(Phase.DONE);
-            client.answer(noBackend(), clientKeepAlive && bodyless);
+            client.answer(BackendFailure.noBackend(route), clientKeepAlive && bodyless);
             return;
         }
         to(Phase.WAITING);
@@ -210,35 +206,7 @@ final class Exchange implements Backends.Callback {
         int port = gateway.port();
         String events = "http://" + gateway.config().adminHost() + (port == 80 ? "" : ":" + port)
                 + "/api/v1/events?service=" + route.serviceName();
-        client.answer(noBackend().withLiveReload(events), clientKeepAlive && bodyless);
-    }
-
-    /** 503: the service has no backends, or none is healthy (with what each last failed on). */
-    private Problem noBackend() {
-        String name = route.serviceName();
-        if (route.backends().isEmpty()) {
-            return Problem.of(
-                            io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "Service '" + name + "' has no backends.")
-                    .withFix("Register one with 'loopgate register " + name
-                            + " http://127.0.0.1:PORT' or add it to the config.");
-        }
-        StringBuilder why = new StringBuilder();
-        for (Backend b : route.backends()) {
-            why.append(why.length() == 0 ? "" : "; ")
-                    .append(b.url().authority())
-                    .append(": ")
-                    .append(b.health().lastError() == null ? "down" : b.health().lastError());
-        }
-        return new Problem(
-                io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "No backend of '" + name + "' is up",
-                "None of the backends of service '" + name + "' is healthy (" + why + ").",
-                "Start the dev server; loopgate notices within one health-check interval.",
-                name,
-                null,
-                java.util.Map.of(),
-                null);
+        client.answer(BackendFailure.noBackend(route).withLiveReload(events), clientKeepAlive && bodyless);
     }
 
     private void acquire(boolean allowPooled) {
@@ -284,13 +252,13 @@ final class Exchange implements Backends.Callback {
         if (finished()) {
             return;
         }
-        BackendFailure failure = classifyConnectFailure(cause);
+        BackendFailure failure = BackendFailure.ofConnect(cause);
         backend.reportFailure(
                 failure == BackendFailure.REFUSED
                         ? "connection refused"
                         : failure == BackendFailure.CONNECT_TIMEOUT
                                 ? "connect timed out"
-                                : String.valueOf(describe(cause)));
+                                : String.valueOf(BackendFailure.detail(cause)));
         Backend next = route.after(backend, attempts);
         if (next != null && next != backend) {
             // Nothing was sent yet, so any request may go to another backend (RFC 9110 §9.2.2 does not apply).
@@ -299,29 +267,7 @@ final class Exchange implements Backends.Callback {
             acquire(true);
             return;
         }
-        fail(failure, failure == BackendFailure.REFUSED ? null : describe(cause));
-    }
-
-    private static BackendFailure classifyConnectFailure(Throwable cause) {
-        if (cause instanceof ConnectTimeoutException) {
-            return BackendFailure.CONNECT_TIMEOUT;
-        }
-        if (cause instanceof ConnectException) {
-            return BackendFailure.REFUSED;
-        }
-        if (cause instanceof UnknownHostException) {
-            return BackendFailure.UNREACHABLE;
-        }
-        return BackendFailure.UNREACHABLE;
-    }
-
-    private static String describe(Throwable cause) {
-        if (cause == null || cause.getMessage() == null) {
-            return null;
-        }
-        String m = cause.getMessage();
-        int colon = m.indexOf(": ");
-        return colon > 0 && m.startsWith("finishConnect") ? m.substring(colon + 2) : m;
+        fail(failure, failure == BackendFailure.REFUSED ? null : BackendFailure.detail(cause));
     }
 
     void onClientContent(HttpContent content) {
@@ -437,41 +383,15 @@ final class Exchange implements Backends.Callback {
         client.sendHead(res);
     }
 
-    /**
-     * Re-frames the response for the client: Content-Length is kept; otherwise chunked for HTTP/1.1 clients and
-     * close-delimited for HTTP/1.0 ones. Also decides whether either connection stays open.
-     */
     private void prepareFraming(HttpResponse res) {
-        int code = res.status().code();
-        boolean noBody = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
-        boolean hasLength = res.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(res);
-        if (!HttpUtil.isKeepAlive(res) || (!noBody && !hasLength && !chunked)) {
-            backendReusable = false;
-        }
-        HeaderRules.prepareResponse(res, false);
-        if (code == 204) {
-            res.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-        }
-        if (!noBody && !hasLength) {
-            if (clientHttp10) {
-                clientKeepAlive = false;
-            } else {
-                res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        if (!requestComplete) {
-            // The answer came before the whole request body (a 401 or 417 instead of "100 Continue"): the rest of
-            // the body will not be read, so the client must not reuse this connection (RFC 9110 §10.1.1).
-            clientKeepAlive = false;
-        }
-        if (!clientKeepAlive || gateway.draining()) {
-            clientKeepAlive = false;
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientHttp10) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ResponseFraming.Outcome o = ResponseFraming.prepare(
+                res,
+                request.method().equals(HttpMethod.HEAD),
+                clientHttp10,
+                requestComplete,
+                clientKeepAlive && !gateway.draining());
+        backendReusable &= o.backendReusable();
+        clientKeepAlive = o.clientKeepAlive();
     }
 
     private void onResponseContent(HttpContent c) {
