@@ -84,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
                 // no gateway yet: the command starts without the proxy settings
             }
         }
+        Signals signals = Signals.install();
         ProcessGroup child;
         try {
             child = ProcessGroup.start(pb);
@@ -98,8 +99,8 @@ final class RunCommand implements Callable<Integer> {
                 RegisterCommand.body("http://localhost:" + port, ttl, hosts, paths, false),
                 lease,
                 err);
+        signals.started(child);
         keeper.start();
-        Signals.forward(child);
         int status;
         try {
             status = child.waitFor();
