@@ -91,7 +91,9 @@ final class ProcessGroup {
         signal(first);
         long deadline = System.nanoTime() + grace.toNanos();
         while (anyAlive() && System.nanoTime() < deadline) {
-            leader.waitFor(50, TimeUnit.MILLISECONDS);
+            // Not leader.waitFor: once the leader is gone it returns at once, and this loop would start a kill
+            // process after another for the whole grace period while what it left behind lingers.
+            Thread.sleep(50);
         }
         if (anyAlive()) {
             signal("KILL");

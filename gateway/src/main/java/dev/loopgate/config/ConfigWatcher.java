@@ -36,6 +36,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private String lastContent;
     /** Size, modification time and file key at the last look: content is read only when one of them changed. */
     private String lastStamp;
+    /** Looks at the file so far; every eighth reads it even when its stamp is unchanged. */
+    private long ticks;
 
     public ConfigWatcher(
             Path file,
@@ -82,8 +84,6 @@ public final class ConfigWatcher implements AutoCloseable {
             return null;
         }
     }
-
-    private long ticks;
 
     public ConfigWatcher start() {
         if (!fileEvents) {
