@@ -3,6 +3,11 @@ package dev.loopgate.proxy;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.routing.Routes;
 import io.netty.channel.group.ChannelGroup;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** What every connection of one running gateway shares: routes, backend pools, the admin host, drain state. */
 final class GatewayContext {
@@ -10,8 +15,10 @@ final class GatewayContext {
     private final BackendConnector connector;
     private final Backends backends;
     private final RefusalDiagnosis refusals;
-    private final java.util.concurrent.ExecutorService control =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    // A lock-free queue: handing an admin request over never parks the event loop, even while the admin thread is
+    // taking the previous one (a LinkedBlockingQueue's offer can wait on its lock).
+    private final ExecutorService control =
+            new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedTransferQueue<>(), r -> {
                 Thread t = new Thread(r, "loopgate-admin");
                 t.setDaemon(true);
                 return t;
@@ -19,7 +26,7 @@ final class GatewayContext {
     private final AdminRequests admin;
     private final ChannelGroup clients;
     private final ExchangeObserver observer;
-    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean draining;
     private volatile int port;
 
@@ -88,7 +95,7 @@ final class GatewayContext {
      * The thread for control-plane work that the event loops hand off: admin requests (registry changes, their
      * fsync, hosts-file writes) and the dashboard's figures. The loops only move bytes.
      */
-    java.util.concurrent.ExecutorService control() {
+    ExecutorService control() {
         return control;
     }
 
