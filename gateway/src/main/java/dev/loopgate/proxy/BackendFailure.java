@@ -105,6 +105,15 @@ enum BackendFailure {
         return BackendFailure.UNREACHABLE;
     }
 
+    /** How a failed connect reads in the backend's health ("last error" on the dashboard and the 503 page). */
+    String healthReason(Throwable cause) {
+        return switch (this) {
+            case REFUSED -> "connection refused";
+            case CONNECT_TIMEOUT -> "connect timed out";
+            default -> String.valueOf(detail(cause));
+        };
+    }
+
     /** A failure's message without Netty's "finishConnect(..)" prefix, or {@code null}. */
     static String detail(Throwable cause) {
         if (cause == null || cause.getMessage() == null) {

@@ -17,10 +17,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +56,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private State state = State.AWAITING_REQUEST;
     private Exchange exchange;
-    private ScheduledFuture<?> headTimer;
+    private Http1Downstream downstream;
+    private Deadline headTimer;
     private boolean keepAliveAfterDiscard;
     private boolean readPending;
     private AdminExchange adminExchange;
@@ -72,6 +71,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.headTimer = new Deadline(ctx.executor());
         armHeadTimer(gateway.config().timeouts().clientHeaders().toNanos());
         requestRead();
     }
@@ -144,7 +144,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest req) {
-        cancelHeadTimer();
+        headTimer.cancel();
         String client = clientIp();
         RequestRules.Rejection rejection = RequestRules.check(req);
         if (rejection != null) {
@@ -194,9 +194,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         localLog.requestHeaders(req.headers());
         state = State.EXCHANGE;
         // The exchange reads the client's version and framing before the head is rewritten for the backend.
-        Http1Downstream downstream = new Http1Downstream();
+        downstream = new Http1Downstream(this, ctx);
         exchange = new Exchange(downstream, gateway, req, route, localLog, keepAlive, webSocket);
-        downstream.exchange = exchange;
+        downstream.serve(exchange);
         localLog = null;
         HeaderRules.prepareRequest(
                 req,
@@ -289,133 +289,40 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         requestRead();
     }
 
-    /** The exchange ended normally; the next request may be read. */
-    /**
-     * One exchange's view of this connection. Each exchange gets its own, so that a call from an exchange this
-     * connection is already done with (a late timer, say) is recognised and ignored.
-     */
-    private final class Http1Downstream implements Downstream {
-        private Exchange exchange;
-
-        @Override
-        public io.netty.channel.EventLoop eventLoop() {
-            return ctx.channel().eventLoop();
-        }
-
-        @Override
-        public io.netty.buffer.ByteBufAllocator alloc() {
-            return ctx.alloc();
-        }
-
-        @Override
-        public boolean isWritable() {
-            return ctx.channel().isWritable();
-        }
-
-        @Override
-        public void sendInterim(io.netty.handler.codec.http.HttpResponse informational) {
-            ctx.writeAndFlush(informational);
-        }
-
-        @Override
-        public void sendHead(io.netty.handler.codec.http.HttpResponse head) {
-            ctx.write(head);
-        }
-
-        @Override
-        public void sendContent(HttpContent content) {
-            ctx.write(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        }
-
-        @Override
-        public void flush() {
-            ctx.flush();
-        }
-
-        @Override
-        public void readBody() {
-            requestRead();
-        }
-
-        @Override
-        public void completed(boolean keepAlive) {
-            exchangeDone(exchange, keepAlive);
-        }
-
-        @Override
-        public void answer(Problem problem, boolean keepAlive) {
-            respondProblem(exchange, problem, keepAlive);
-        }
-
-        @Override
-        public void reset() {
-            abortExchange(exchange);
-        }
-
-        @Override
-        public void upgraded(Channel backend) {
-            startTunnel(exchange, backend);
-        }
-    }
-
-    private void exchangeDone(Exchange done, boolean keepAlive) {
-        if (done != exchange) {
-            return;
-        }
+    /** The exchange's response went out whole; the next request may be read. */
+    void exchangeCompleted(Exchange done, boolean keepAlive) {
         exchange = null;
         done.log().write(gateway.observer());
         afterLocalResponse(keepAlive && ctx.channel().isActive());
     }
 
     /** The exchange failed before any response byte went out: answer with its problem page. */
-    private void respondProblem(Exchange failed, Problem problem, boolean keepAlive) {
-        if (failed != exchange || !ctx.channel().isActive()) {
+    void exchangeFailed(Exchange failed, Problem problem, boolean keepAlive) {
+        exchange = null;
+        if (!ctx.channel().isActive()) {
+            failed.log().aborted();
+            failed.log().write(gateway.observer());
             return;
         }
-        exchange = null;
-        respondLocalAfterExchange(problem, keepAlive, failed);
-    }
-
-    private void respondLocalAfterExchange(Problem problem, boolean keepAlive, Exchange failed) {
         FullHttpResponse res = ErrorPages.render(problem, failed.accept(), failed.isHead(), !keepAlive, ctx.alloc());
         localLog = failed.log();
-        localLog.status(res.status().code());
-        localLog.addBytesOut(res.content().readableBytes());
-        localLog.write(gateway.observer());
-        localLog = null;
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        finishLocal(res, keepAlive);
         afterLocalResponse(keepAlive);
     }
 
     /** The exchange broke after the response started: the client must see the connection end. */
-    private void abortExchange(Exchange aborted) {
-        if (aborted != exchange) {
-            return;
-        }
+    void exchangeAborted(Exchange aborted) {
         exchange = null;
         aborted.log().write(gateway.observer());
         closeAfterFlush();
     }
 
     /** The backend accepted a WebSocket upgrade: from now on both connections relay raw bytes. */
-    private void startTunnel(Exchange upgraded, Channel backend) {
+    void exchangeUpgraded(Exchange upgraded, Channel backend) {
         exchange = null;
         upgraded.log().write(gateway.observer());
-        Channel client = ctx.channel();
-        // Order matters: both relays first, then the client's codec (its leftover bytes go to the backend, whose
-        // encoder passes them), then the backend's (its leftover frames reach a client pipeline without a codec).
-        client.pipeline().replace(this, HandlerNames.TUNNEL, new TunnelHandler(backend));
-        BackendConnection.relayTo(backend, client);
-        client.pipeline().remove(HandlerNames.FLOW);
-        client.pipeline().remove(HandlerNames.CODEC);
-        BackendConnection.dropCodec(backend);
-        client.flush();
-        if (!backend.isActive()) {
-            TunnelHandler.closeOnFlush(client);
-            return;
-        }
-        client.read();
-        backend.read();
+        headTimer.cancel();
+        TunnelHandler.splice(ctx.channel(), this, backend);
     }
 
     /** SIGTERM: an idle connection closes now, a busy one after its current exchange. */
@@ -431,19 +338,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void armHeadTimer(long nanos) {
-        cancelHeadTimer();
-        headTimer = ctx.executor().schedule(this::onHeadTimeout, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelHeadTimer() {
-        if (headTimer != null) {
-            headTimer.cancel(false);
-            headTimer = null;
-        }
+        headTimer.arm(nanos, this::onHeadTimeout);
     }
 
     private void onHeadTimeout() {
-        headTimer = null;
         if (state != State.AWAITING_REQUEST || !ctx.channel().isActive()) {
             return;
         }
@@ -464,13 +362,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void closeAfterFlush() {
         state = State.CLOSING;
-        cancelHeadTimer();
+        headTimer.cancel();
         TunnelHandler.closeOnFlush(ctx.channel());
     }
 
     void closeNow() {
         state = State.CLOSING;
-        cancelHeadTimer();
+        headTimer.cancel();
         ctx.close();
     }
 
@@ -489,7 +387,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelHeadTimer();
+        headTimer.cancel();
         if (adminExchange != null) {
             adminExchange.release();
         }
@@ -497,6 +395,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
+            downstream.clientGone();
             e.abort();
             e.log().aborted();
             e.log().write(gateway.observer());

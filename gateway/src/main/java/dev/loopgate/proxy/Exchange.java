@@ -1,5 +1,6 @@
 package dev.loopgate.proxy;
 
+import dev.loopgate.config.Durations;
 import dev.loopgate.routing.Backend;
 import dev.loopgate.routing.Route;
 import io.netty.channel.Channel;
@@ -10,87 +11,43 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
- * One request/response forwarded between a client connection and a backend connection. Everything runs on the
- * client's event loop, which is also the backend connection's, so no state here needs synchronisation.
+ * One request/response forwarded between a client ({@link Downstream}) and a backend connection ({@link
+ * BackendLeg}), moving through the {@link ExchangePhase}s. Everything runs on the client's event loop, which is also
+ * the backend connection's, so no state here needs synchronisation.
  *
  * <p>Bodies stream: each piece is written on as it arrives, and the next read from a side is requested only while
  * the other side is writable. The backend connection returns to the pool only when the response completed, the
  * request was fully sent and neither side asked to close.
  */
 final class Exchange implements Backends.Callback {
-    /** Where the exchange is. Every move is one of {@link #NEXT}; any other is a bug and fails loudly. */
-    enum Phase {
-        /** Created; about to pick a backend. */
-        NEW,
-        /** No backend is up: waiting for one, up to the service's {@code wait}. */
-        WAITING,
-        /** Getting a backend connection: pooled or new, or again for a failover or the replay of a stale one. */
-        CONNECTING,
-        /** The request is on its way; no response head yet. {@code response_timeout} runs. */
-        AWAITING_RESPONSE,
-        /** A 1xx arrived and went on to the client; the final response is still to come. */
-        INFORMATIONAL,
-        /** The final response head arrived; its body streams to the client. */
-        RESPONDING,
-        /** A 101 accepted the WebSocket upgrade; the tunnel starts at the end of its (empty) body. */
-        SWITCHING,
-        /** Answered, aborted, or handed to a tunnel: every later event is ignored. */
-        DONE
-    }
-
-    private static final java.util.Map<Phase, java.util.Set<Phase>> NEXT = new java.util.EnumMap<>(java.util.Map.of(
-            Phase.NEW, java.util.EnumSet.of(Phase.WAITING, Phase.CONNECTING, Phase.DONE),
-            Phase.WAITING, java.util.EnumSet.of(Phase.CONNECTING, Phase.DONE),
-            Phase.CONNECTING, java.util.EnumSet.of(Phase.CONNECTING, Phase.AWAITING_RESPONSE, Phase.DONE),
-            Phase.AWAITING_RESPONSE,
-                    java.util.EnumSet.of(
-                            Phase.INFORMATIONAL, Phase.RESPONDING, Phase.SWITCHING, Phase.CONNECTING, Phase.DONE),
-            Phase.INFORMATIONAL, java.util.EnumSet.of(Phase.AWAITING_RESPONSE, Phase.DONE),
-            Phase.RESPONDING, java.util.EnumSet.of(Phase.DONE),
-            Phase.SWITCHING, java.util.EnumSet.of(Phase.DONE),
-            Phase.DONE, java.util.EnumSet.of(Phase.DONE)));
-
-    /** Requests that may wait for one service to come up; later ones get the 503 at once. */
-    static final int MAX_WAITING = 1000;
-
     private final Downstream client;
     private final GatewayContext gateway;
     private final HttpRequest request;
     private final Route route;
     private final AccessLog.Entry log;
+    private final BackendLeg backend;
+    private final Deadline responseDeadline;
+    private final Backpressure flow;
     private final boolean clientHttp10;
     private final boolean webSocket;
     private final boolean replayable;
     private final boolean bodyless;
     private final long responseTimeoutNanos;
 
-    private Backend backend;
-    private Channel backendChannel;
-    private boolean reused;
-    private int attempts;
+    private ExchangePhase phase = ExchangePhase.NEW;
+    private BackendWait wait;
     private boolean retriedStale;
-    private boolean counted;
-    private Phase phase = Phase.NEW;
-    private ScheduledFuture<?> waitTimer;
-    private Runnable stopWaiting;
-
     private boolean requestComplete;
     private boolean requestBodyStarted;
     private boolean clientKeepAlive;
-    private boolean backendReusable = true;
-    private boolean wantClientRead;
-    private boolean wantBackendRead;
-    private ScheduledFuture<?> responseTimer;
     private HeldResponse held;
 
     Exchange(
@@ -108,131 +65,77 @@ final class Exchange implements Backends.Callback {
         this.log = log;
         this.clientKeepAlive = clientKeepAlive;
         this.webSocket = webSocket;
+        this.backend = new BackendLeg(gateway.backends(), route.serviceName());
+        this.responseDeadline = new Deadline(client.eventLoop());
+        this.flow = new Backpressure(client);
         this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.bodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
-        this.replayable = bodyless && isIdempotent(request.method());
+        this.replayable = bodyless && RequestRules.isIdempotent(request.method());
         this.responseTimeoutNanos = route.responseTimeout(
                         gateway.config().timeouts().responseHeaders())
                 .toNanos();
     }
 
-    private void to(Phase next) {
-        if (!NEXT.get(phase).contains(next)) {
+    private void to(ExchangePhase next) {
+        if (!phase.canMoveTo(next)) {
             throw new IllegalStateException("exchange of " + log.host() + log.path() + ": " + phase + " -> " + next);
         }
         phase = next;
     }
 
     private boolean finished() {
-        return phase == Phase.DONE;
+        return phase == ExchangePhase.DONE;
     }
 
-    Phase phase() {
+    ExchangePhase phase() {
         return phase;
     }
 
-    private static boolean isIdempotent(HttpMethod m) {
-        return m.equals(HttpMethod.GET)
-                || m.equals(HttpMethod.HEAD)
-                || m.equals(HttpMethod.OPTIONS)
-                || m.equals(HttpMethod.PUT)
-                || m.equals(HttpMethod.DELETE)
-                || m.equals(HttpMethod.TRACE);
-    }
-
     void start() {
-        backend = route.pick();
-        attempts = 1;
-        if (backend == null) {
-            java.time.Duration wait = route.service().waitForBackend();
-            if (!route.backends().isEmpty() && !wait.isZero()) {
-                startWaiting(wait);
-                return;
-            }
-            to(Phase.DONE);
+        Backend first = route.pick();
+        if (first != null) {
+            backend.choose(first);
+            acquire(true);
+        } else if (BackendWait.possible(route)) {
+            to(ExchangePhase.WAITING);
+            wait = BackendWait.start(route, client.eventLoop(), this::resumeAfterWait, this::waitTimedOut);
+        } else {
+            to(ExchangePhase.DONE);
             client.answer(BackendFailure.noBackend(route), clientKeepAlive && bodyless);
-            return;
         }
+    }
+
+    private void resumeAfterWait(Backend up) {
+        wait = null;
+        backend.choose(up);
         acquire(true);
-    }
-
-    /**
-     * No backend is up (a dev server restarting after a save, say): hold the request until one passes a health
-     * check, or until the service's {@code wait} runs out. Nothing has been read of the body or sent anywhere yet.
-     */
-    private void startWaiting(java.time.Duration wait) {
-        if (route.waiting() >= MAX_WAITING) {
-            // Each waiting request holds its connection and request: past this many, answer at once instead.
-            to(Phase.DONE);
-            client.answer(BackendFailure.noBackend(route), clientKeepAlive && bodyless);
-            return;
-        }
-        to(Phase.WAITING);
-        waitTimer = client.eventLoop().schedule(this::waitTimedOut, wait.toNanos(), TimeUnit.NANOSECONDS);
-        stopWaiting = route.awaitHealthy(client.eventLoop(), this::resumeAfterWait);
-    }
-
-    private void resumeAfterWait() {
-        if (phase != Phase.WAITING) {
-            return;
-        }
-        Backend up = route.pick();
-        if (up == null) {
-            stopWaiting = route.awaitHealthy(client.eventLoop(), this::resumeAfterWait);
-            return;
-        }
-        endWait();
-        backend = up;
-        acquire(true);
-    }
-
-    /** No longer waiting for a backend: the timer and the registration as a waiter both go. */
-    private void endWait() {
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-        }
-        if (stopWaiting != null) {
-            stopWaiting.run();
-            stopWaiting = null;
-        }
     }
 
     private void waitTimedOut() {
-        if (phase != Phase.WAITING) {
-            return;
-        }
-        endWait();
-        to(Phase.DONE);
-        int port = gateway.port();
-        String events = "http://" + gateway.config().adminHost() + (port == 80 ? "" : ":" + port)
-                + "/api/v1/events?service=" + route.serviceName();
-        client.answer(BackendFailure.noBackend(route).withLiveReload(events), clientKeepAlive && bodyless);
+        wait = null;
+        to(ExchangePhase.DONE);
+        client.answer(
+                BackendFailure.noBackend(route).withLiveReload(gateway.eventsUrl(route.serviceName())),
+                clientKeepAlive && bodyless);
     }
 
     private void acquire(boolean allowPooled) {
-        to(Phase.CONNECTING);
-        log.backend(backend.id());
+        to(ExchangePhase.CONNECTING);
+        log.backend(backend.backend().id());
         int connectMillis = (int) Math.min(
                 Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis());
-        gateway.backends().acquire(backend, client.eventLoop(), connectMillis, allowPooled, this);
+        gateway.backends().acquire(backend.backend(), client.eventLoop(), connectMillis, allowPooled, this);
     }
 
     @Override
     public void connected(Channel ch, boolean wasPooled) {
         if (finished()) {
-            if (wasPooled) {
-                gateway.backends().release(backend, ch);
-            } else {
-                ch.close();
-            }
+            backend.discard(ch, wasPooled);
             return;
         }
-        to(Phase.AWAITING_RESPONSE);
-        backendChannel = ch;
-        reused = wasPooled;
-        countActive(true);
+        to(ExchangePhase.AWAITING_RESPONSE);
+        backend.attach(ch, wasPooled, this);
         log.connected();
-        BackendConnection.of(ch).attach(this);
         ch.write(request);
         if (requestComplete) {
             ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
@@ -240,10 +143,10 @@ final class Exchange implements Backends.Callback {
             // Flush the head now: a backend may answer "100 Continue" before the client sends the body.
             ch.flush();
         }
-        armResponseTimer();
+        responseDeadline.arm(responseTimeoutNanos, this::responseTimedOut);
         ch.read();
         if (!requestComplete) {
-            readClientIfBackendWritable();
+            flow.readClient(ch);
         }
     }
 
@@ -253,26 +156,18 @@ final class Exchange implements Backends.Callback {
             return;
         }
         BackendFailure failure = BackendFailure.ofConnect(cause);
-        backend.reportFailure(
-                failure == BackendFailure.REFUSED
-                        ? "connection refused"
-                        : failure == BackendFailure.CONNECT_TIMEOUT
-                                ? "connect timed out"
-                                : String.valueOf(BackendFailure.detail(cause)));
-        Backend next = route.after(backend, attempts);
-        if (next != null && next != backend) {
+        backend.backend().reportFailure(failure.healthReason(cause));
+        if (backend.failOver(route)) {
             // Nothing was sent yet, so any request may go to another backend (RFC 9110 §9.2.2 does not apply).
-            backend = next;
-            attempts++;
             acquire(true);
-            return;
+        } else {
+            fail(failure, failure == BackendFailure.REFUSED ? null : BackendFailure.detail(cause));
         }
-        fail(failure, failure == BackendFailure.REFUSED ? null : BackendFailure.detail(cause));
     }
 
     void onClientContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (finished() || backendChannel == null) {
+        Channel ch = backend.channel();
+        if (finished() || ch == null) {
             content.release();
             return;
         }
@@ -280,46 +175,31 @@ final class Exchange implements Backends.Callback {
             // A broken chunk: the backend must not see the message end, so its connection is dropped unfinished.
             String why = String.valueOf(content.decoderResult().cause().getMessage());
             content.release();
-            rejectBrokenRequestBody(why);
+            if (endForLocalAnswer()) {
+                client.answer(Problem.of(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + why), false);
+            }
             return;
         }
+        boolean last = content instanceof LastHttpContent;
         log.addBytesIn(content.content().readableBytes());
-        if (content.content().isReadable()) {
-            requestBodyStarted = true;
-        }
+        requestBodyStarted |= content.content().isReadable();
         if (last) {
             HeaderRules.filterRequestTrailers(((LastHttpContent) content).trailingHeaders());
         }
-        backendChannel
-                .writeAndFlush(content.touch("client → backend"))
-                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ch.writeAndFlush(content.touch("client → backend")).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (last) {
             requestComplete = true;
         } else {
-            readClientIfBackendWritable();
-        }
-    }
-
-    private void readClientIfBackendWritable() {
-        if (backendChannel.isWritable()) {
-            client.readBody();
-        } else {
-            wantClientRead = true;
+            flow.readClient(ch);
         }
     }
 
     void onBackendWritabilityChanged() {
-        if (wantClientRead && backendChannel != null && backendChannel.isWritable()) {
-            wantClientRead = false;
-            client.readBody();
-        }
+        flow.backendWritabilityChanged(backend.channel());
     }
 
     void onClientWritabilityChanged() {
-        if (wantBackendRead && backendChannel != null && client.isWritable()) {
-            wantBackendRead = false;
-            backendChannel.read();
-        }
+        flow.clientWritabilityChanged(backend.channel());
     }
 
     void onBackendMessage(Object msg) {
@@ -340,58 +220,54 @@ final class Exchange implements Backends.Callback {
     }
 
     private void onResponseHead(HttpResponse res) {
-        if (res.status().code() >= 200 || res.status().code() == 101) {
+        int code = res.status().code();
+        if (code >= 200 || code == 101) {
             // Not on a 1xx: response_timeout covers the whole wait for the final response (RFC 9110 §15.2).
-            cancelResponseTimer();
+            responseDeadline.cancel();
         }
         log.firstByte();
         if (res.decoderResult().isFailure()) {
             fail(
                     BackendFailure.BAD_RESPONSE,
                     String.valueOf(res.decoderResult().cause().getMessage()));
-            return;
-        }
-        int code = res.status().code();
-        if (code == 101) {
-            if (webSocket && HeaderRules.isWebSocketAccept(res)) {
-                to(Phase.SWITCHING);
-                log.status(101);
-                HeaderRules.prepareResponse(res, true);
-                client.sendHead(res);
-            } else {
-                fail(BackendFailure.BAD_RESPONSE, "it switched protocols although no WebSocket upgrade was asked for");
-            }
-            return;
-        }
-        if (code < 200) {
-            to(Phase.INFORMATIONAL);
+        } else if (code == 101) {
+            onSwitchingProtocols(res);
+        } else if (code < 200) {
+            to(ExchangePhase.INFORMATIONAL);
             if (!clientHttp10) {
                 HeaderRules.prepareResponse(res, false);
                 client.sendInterim(res);
             }
+        } else {
+            onFinalResponseHead(res, code);
+        }
+    }
+
+    private void onSwitchingProtocols(HttpResponse res) {
+        if (!webSocket || !HeaderRules.isWebSocketAccept(res)) {
+            fail(BackendFailure.BAD_RESPONSE, "it switched protocols although no WebSocket upgrade was asked for");
             return;
         }
-        to(Phase.RESPONDING);
-        log.status(code);
-        backend.answered(code, route.service().outlier5xx());
-        prepareFraming(res);
-        log.responseHeaders(res.headers());
-        if (HostRejection.worthPeeking(res, request.method())) {
-            held = new HeldResponse(res, client.alloc());
-            return;
-        }
+        to(ExchangePhase.SWITCHING);
+        log.status(101);
+        HeaderRules.prepareResponse(res, true);
         client.sendHead(res);
     }
 
-    private void prepareFraming(HttpResponse res) {
+    private void onFinalResponseHead(HttpResponse res, int code) {
+        to(ExchangePhase.RESPONDING);
+        log.status(code);
+        backend.backend().answered(code, route.service().outlier5xx());
         ResponseFraming.Outcome o = ResponseFraming.prepare(
-                res,
-                request.method().equals(HttpMethod.HEAD),
-                clientHttp10,
-                requestComplete,
-                clientKeepAlive && !gateway.draining());
-        backendReusable &= o.backendReusable();
+                res, isHead(), clientHttp10, requestComplete, clientKeepAlive && !gateway.draining());
+        backend.allowReuse(o.backendReusable());
         clientKeepAlive = o.clientKeepAlive();
+        log.responseHeaders(res.headers());
+        if (HostRejection.worthPeeking(res, request.method())) {
+            held = new HeldResponse(res, client.alloc());
+        } else {
+            client.sendHead(res);
+        }
     }
 
     private void onResponseContent(HttpContent c) {
@@ -401,8 +277,8 @@ final class Exchange implements Backends.Callback {
             // and the backend connection (its decoder now out of step) is dropped.
             String why = String.valueOf(c.decoderResult().cause().getMessage());
             c.release();
-            backendReusable = false;
-            if (phase != Phase.RESPONDING) {
+            backend.notReusable();
+            if (phase != ExchangePhase.RESPONDING) {
                 fail(BackendFailure.BAD_RESPONSE, why);
             } else {
                 abortClient();
@@ -410,46 +286,51 @@ final class Exchange implements Backends.Callback {
             return;
         }
         boolean last = c instanceof LastHttpContent;
-        if (phase == Phase.SWITCHING) {
-            c.release();
-            if (last) {
-                startTunnel();
-            }
-            return;
-        }
-        if (phase == Phase.INFORMATIONAL) {
-            if (clientHttp10) {
+        switch (phase) {
+            case SWITCHING -> {
                 c.release();
-            } else {
-                client.sendContent(c);
-                client.flush();
+                if (last) {
+                    startTunnel();
+                }
             }
-            if (last) {
-                to(Phase.AWAITING_RESPONSE);
+            case INFORMATIONAL -> {
+                if (clientHttp10) {
+                    c.release();
+                } else {
+                    client.sendContent(c);
+                    client.flush();
+                }
+                if (last) {
+                    to(ExchangePhase.AWAITING_RESPONSE);
+                }
             }
-            return;
-        }
-        if (phase != Phase.RESPONDING) {
-            c.release();
-            return;
-        }
-        if (held != null) {
-            if (heldBack(c, last)) {
-                completeResponse();
-            }
-            return;
-        }
-        log.addBytesOut(c.content().readableBytes());
-        client.sendContent(c.touch("backend → client"));
-        if (last) {
-            completeResponse();
+            case RESPONDING -> onResponseBody(c, last);
+            default -> c.release();
         }
     }
 
-    private void releaseHeld() {
-        if (held != null) {
-            held.release();
+    private void onResponseBody(HttpContent c, boolean last) {
+        if (held == null) {
+            log.addBytesOut(c.content().readableBytes());
+            client.sendContent(c.touch("backend → client"));
+        } else {
+            HeldResponse.Outcome o = held.take(c, last, client, log, backend.backend());
+            if (o == HeldResponse.Outcome.HOLDING) {
+                return;
+            }
+            Problem refusal = held.refusal();
             held = null;
+            if (refusal != null) {
+                // A dev server refused the host name: loopgate's page says which setting lets it through.
+                to(ExchangePhase.DONE);
+                responseDeadline.cancel();
+                backend.release(requestComplete);
+                client.answer(refusal, clientKeepAlive && requestComplete);
+                return;
+            }
+        }
+        if (last) {
+            completeResponse();
         }
     }
 
@@ -458,52 +339,18 @@ final class Exchange implements Backends.Callback {
         if (!requestComplete) {
             // The backend answered without reading the whole body (a 413, or a final status instead of
             // "100 Continue"): neither connection can be reused, the rest of the body is unread.
-            backendReusable = false;
+            backend.notReusable();
             clientKeepAlive = false;
         }
-        finish();
-    }
-
-    /**
-     * Collects a held-back 403 until its end, then either writes what was held (and returns {@code true}: the
-     * response is complete) or answers the page that explains the refusal instead.
-     */
-    private boolean heldBack(HttpContent c, boolean last) {
-        held.add(c);
-        if (!last) {
-            if (held.size() > HostRejection.MAX_BODY) {
-                // Longer than any refusal page: not one. It passes on untouched, and streams from here on.
-                log.addBytesOut(held.size());
-                held.writeStartTo(client);
-                held = null;
-            }
-            return false;
-        }
-        HeldResponse h = held;
-        held = null;
-        Problem p = HostRejection.recognise(h.text(), log.host(), log.path(), backend);
-        if (p == null) {
-            log.addBytesOut(h.size());
-            h.writeTo(client);
-            return true;
-        }
-        h.release();
-        to(Phase.DONE);
-        cancelResponseTimer();
-        releaseBackend();
-        client.answer(p, clientKeepAlive && requestComplete);
-        return false;
+        to(ExchangePhase.DONE);
+        responseDeadline.cancel();
+        backend.release(requestComplete);
+        client.completed(clientKeepAlive);
     }
 
     void onBackendReadComplete() {
-        if (finished()) {
-            return;
-        }
-        client.flush();
-        if (client.isWritable()) {
-            backendChannel.read();
-        } else {
-            wantBackendRead = true;
+        if (!finished()) {
+            flow.backendReadComplete(backend.channel());
         }
     }
 
@@ -511,64 +358,41 @@ final class Exchange implements Backends.Callback {
         if (finished()) {
             return;
         }
-        Channel closed = backendChannel;
-        backendChannel = null;
-        countActive(false);
-        if (closed != null) {
-            closed.close();
-        }
-        if (phase == Phase.AWAITING_RESPONSE || phase == Phase.INFORMATIONAL) {
-            if (reused && replayable && !retriedStale && phase == Phase.AWAITING_RESPONSE) {
-                // A pooled connection the backend closed while idle: the request never reached it. Replay once on a
-                // fresh connection; only safe because the request is idempotent and has no body.
-                retriedStale = true;
-                cancelResponseTimer();
-                acquire(false);
-                return;
-            }
+        backend.lost();
+        if (!phase.awaitingFinalResponse()) {
+            abortClient();
+        } else if (backend.wasPooled() && replayable && !retriedStale && phase == ExchangePhase.AWAITING_RESPONSE) {
+            // A pooled connection the backend closed while idle: the request never reached it. Replay once on a
+            // fresh connection; only safe because the request is idempotent and has no body.
+            retriedStale = true;
+            responseDeadline.cancel();
+            acquire(false);
+        } else {
             boolean bad = cause instanceof DecoderException;
-            if (!bad && !reused) {
+            if (!bad && !backend.wasPooled()) {
                 // A fresh connection dropped without an answer: the server crashed or restarted.
-                backend.reportFailure("closed the connection before answering");
+                backend.backend().reportFailure("closed the connection before answering");
             }
             fail(bad ? BackendFailure.BAD_RESPONSE : BackendFailure.RESET, cause == null ? null : cause.getMessage());
-            return;
         }
-        abortClient();
     }
 
     /** The client went away: drop the backend connection, whose exchange cannot complete now. */
     void abort() {
-        endWait();
-        if (finished()) {
-            return;
+        if (wait != null) {
+            wait.end();
+            wait = null;
         }
-        to(Phase.DONE);
-        releaseHeld();
-        cancelResponseTimer();
-        closeBackend();
+        if (!finished()) {
+            endQuietly();
+        }
     }
 
-    private void armResponseTimer() {
-        responseTimer = client.eventLoop()
-                .schedule(
-                        () -> {
-                            if (phase == Phase.AWAITING_RESPONSE || phase == Phase.INFORMATIONAL) {
-                                fail(
-                                        BackendFailure.RESPONSE_TIMEOUT,
-                                        "no response within "
-                                                + dev.loopgate.config.Durations.format(
-                                                        java.time.Duration.ofNanos(responseTimeoutNanos)));
-                            }
-                        },
-                        responseTimeoutNanos,
-                        TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+    private void responseTimedOut() {
+        if (phase.awaitingFinalResponse()) {
+            fail(
+                    BackendFailure.RESPONSE_TIMEOUT,
+                    "no response within " + Durations.format(Duration.ofNanos(responseTimeoutNanos)));
         }
     }
 
@@ -577,14 +401,11 @@ final class Exchange implements Backends.Callback {
      * because the response already started (the client connection is then aborted).
      */
     private boolean endForLocalAnswer() {
-        releaseHeld();
-        if (phase == Phase.RESPONDING) {
+        if (phase == ExchangePhase.RESPONDING) {
             abortClient();
             return false;
         }
-        to(Phase.DONE);
-        cancelResponseTimer();
-        closeBackend();
+        endQuietly();
         return true;
     }
 
@@ -592,97 +413,43 @@ final class Exchange implements Backends.Callback {
         if (!endForLocalAnswer()) {
             return;
         }
-        Problem problem = failure.describe(backend, detail);
+        Backend failed = backend.backend();
+        Problem problem = failure.describe(failed, detail);
         boolean keepAlive = clientKeepAlive && requestComplete;
         if (failure == BackendFailure.REFUSED) {
             gateway.refusals()
-                    .explain(backend, client.eventLoop(), problem, takenPorts(), p -> client.answer(p, keepAlive));
+                    .explain(
+                            failed,
+                            client.eventLoop(),
+                            problem,
+                            gateway.takenPorts(),
+                            p -> client.answer(p, keepAlive));
         } else {
             client.answer(problem, keepAlive);
         }
     }
 
-    /** The ports a dev server cannot have moved to: the gateway's own and those routes already use. */
-    private Set<Integer> takenPorts() {
-        Set<Integer> taken = new HashSet<>();
-        taken.add(gateway.port());
-        gateway.routes().current().services().values().forEach(s -> s.backends()
-                .forEach(b -> taken.add(b.url().port())));
-        return taken;
-    }
-
-    private void rejectBrokenRequestBody(String why) {
-        if (endForLocalAnswer()) {
-            client.answer(
-                    Problem.of(
-                            io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
-                            "malformed request body: " + why),
-                    false);
-        }
-    }
-
     private void abortClient() {
-        releaseHeld();
-        to(Phase.DONE);
-        cancelResponseTimer();
-        closeBackend();
+        endQuietly();
         log.aborted();
         client.reset();
     }
 
-    /** Counts this exchange's backend connection as in use, or no longer, exactly once each way. */
-    private void countActive(boolean nowActive) {
-        if (counted != nowActive) {
-            counted = nowActive;
-            gateway.backends().countActive(route.serviceName(), nowActive ? 1 : -1);
-            if (nowActive) {
-                backend.started();
-            } else {
-                backend.ended();
-            }
+    /** Done, with nothing more to send: the held response, the timer and the backend connection all go. */
+    private void endQuietly() {
+        to(ExchangePhase.DONE);
+        if (held != null) {
+            held.release();
+            held = null;
         }
-    }
-
-    private void closeBackend() {
-        countActive(false);
-        Channel ch = backendChannel;
-        backendChannel = null;
-        if (ch != null) {
-            BackendConnection.of(ch).detach();
-            ch.close();
-        }
-    }
-
-    private void finish() {
-        to(Phase.DONE);
-        cancelResponseTimer();
-        releaseBackend();
-        client.completed(clientKeepAlive);
-    }
-
-    /** Returns a cleanly finished backend connection to its pool, or closes it. */
-    private void releaseBackend() {
-        countActive(false);
-        Channel ch = backendChannel;
-        backendChannel = null;
-        if (ch != null) {
-            BackendConnection.of(ch).detach();
-            if (backendReusable && requestComplete && ch.isActive() && BackendConnection.endedCleanly(ch)) {
-                gateway.backends().release(backend, ch);
-            } else {
-                ch.close();
-            }
-        }
+        responseDeadline.cancel();
+        backend.close();
     }
 
     private void startTunnel() {
-        to(Phase.DONE);
-        cancelResponseTimer();
-        countActive(false);
-        Channel ch = backendChannel;
-        backendChannel = null;
-        BackendConnection.of(ch).detach();
-        client.upgraded(ch);
+        to(ExchangePhase.DONE);
+        responseDeadline.cancel();
+        client.upgraded(backend.handOver());
     }
 
     String accept() {

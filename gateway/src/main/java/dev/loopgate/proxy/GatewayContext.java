@@ -3,6 +3,8 @@ package dev.loopgate.proxy;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.routing.Routes;
 import io.netty.channel.group.ChannelGroup;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -121,6 +123,20 @@ final class GatewayContext {
 
     void startDraining() {
         draining = true;
+    }
+
+    /** The ports a dev server cannot have moved to: the gateway's own and those routes already use. */
+    Set<Integer> takenPorts() {
+        Set<Integer> taken = new HashSet<>();
+        taken.add(port);
+        routes.current().services().values().forEach(s -> s.backends()
+                .forEach(b -> taken.add(b.url().port())));
+        return taken;
+    }
+
+    /** The admin host's event stream for a service, as a browser on this machine reaches it. */
+    String eventsUrl(String service) {
+        return "http://" + config().adminHost() + (port == 80 ? "" : ":" + port) + "/api/v1/events?service=" + service;
     }
 
     int port() {

@@ -1,5 +1,6 @@
 package dev.loopgate.proxy;
 
+import dev.loopgate.routing.Backend;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -9,42 +10,57 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A small response held back from the client while loopgate looks at its body ({@link HostRejection}). It owns the
- * body's buffers until {@link #writeTo} hands them on or {@link #release} drops them.
+ * A small 403 held back from the client while loopgate reads whether it is a dev server refusing the host name
+ * ({@link HostRejection}). It owns the body's buffers until it writes them on or is released.
  */
 final class HeldResponse {
+    /** What became of the held response after one more piece of its body. */
+    enum Outcome {
+        /** Still holding: the body has not ended and is short enough to be a refusal page. */
+        HOLDING,
+        /** Too long to be a refusal: what was held went to the client, and the rest streams on. */
+        STREAMING,
+        /** It ended and is not a refusal: it went to the client whole. */
+        WRITTEN,
+        /** It ended and is a refusal: nothing went to the client; {@link #refusal()} explains it instead. */
+        REFUSAL
+    }
+
     private final HttpResponse head;
     private final CompositeByteBuf body;
+    private Problem refusal;
 
     HeldResponse(HttpResponse head, ByteBufAllocator alloc) {
         this.head = head;
         this.body = alloc.compositeBuffer();
     }
 
-    /** Takes the content's bytes; the caller's message is released. */
-    void add(HttpContent c) {
+    /** Takes the content's bytes (the message is released) and decides, at the end or past the size limit. */
+    Outcome take(HttpContent c, boolean last, Downstream client, AccessLog.Entry log, Backend backend) {
         body.addComponent(true, c.content().retain());
         c.release();
-    }
-
-    int size() {
-        return body.readableBytes();
-    }
-
-    String text() {
-        return body.toString(StandardCharsets.UTF_8);
-    }
-
-    /** Writes the whole response: head and the body, which ended. */
-    void writeTo(Downstream client) {
+        if (!last) {
+            if (body.readableBytes() <= HostRejection.MAX_BODY) {
+                return Outcome.HOLDING;
+            }
+            log.addBytesOut(body.readableBytes());
+            client.sendHead(head);
+            client.sendContent(new DefaultHttpContent(body));
+            return Outcome.STREAMING;
+        }
+        refusal = HostRejection.recognise(body.toString(StandardCharsets.UTF_8), log.host(), log.path(), backend);
+        if (refusal != null) {
+            body.release();
+            return Outcome.REFUSAL;
+        }
+        log.addBytesOut(body.readableBytes());
         client.sendHead(head);
         client.sendContent(new DefaultLastHttpContent(body));
+        return Outcome.WRITTEN;
     }
 
-    /** Writes the head and what was held so far; the rest of the body follows as it arrives. */
-    void writeStartTo(Downstream client) {
-        client.sendHead(head);
-        client.sendContent(new DefaultHttpContent(body));
+    Problem refusal() {
+        return refusal;
     }
 
     void release() {

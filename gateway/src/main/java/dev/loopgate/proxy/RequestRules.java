@@ -63,6 +63,16 @@ final class RequestRules {
         return null;
     }
 
+    /** Methods whose request may be sent twice with the effect of once (RFC 9110 §9.2.2): safe to replay. */
+    static boolean isIdempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET)
+                || m.equals(HttpMethod.HEAD)
+                || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT)
+                || m.equals(HttpMethod.DELETE)
+                || m.equals(HttpMethod.TRACE);
+    }
+
     static boolean isAsteriskOptions(HttpRequest req) {
         return HttpMethod.OPTIONS.equals(req.method()) && req.uri().equals("*");
     }

@@ -202,12 +202,12 @@ class ExchangeTest {
     @Test
     void aCompleteResponseWalksConnectingAwaitingRespondingDone() throws Exception {
         exchange("services:\n  web: 5173\n", get()).start();
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.CONNECTING);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.CONNECTING);
         EmbeddedChannel backend = keep(backends.connect(false));
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.AWAITING_RESPONSE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.AWAITING_RESPONSE);
         exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
         answer(backend, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.DONE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.DONE);
         assertThat(client.events).containsExactly("head 200", "last", "completed");
         assertThat(client.body).hasToString("hi");
         assertThat(backends.released).as("back to the pool").containsExactly(backend);
@@ -217,7 +217,7 @@ class ExchangeTest {
     void theClientGoneWhileConnectingLeavesTheNewConnectionUnused() throws Exception {
         exchange("services:\n  web: 5173\n", get()).start();
         exchange.abort();
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.DONE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.DONE);
         EmbeddedChannel late = keep(backends.connect(false));
         assertThat(late.isOpen()).as("a connection made for nobody is closed").isFalse();
         assertThat(late.readOutbound() == null).as("nothing was sent on it").isTrue();
@@ -230,9 +230,9 @@ class ExchangeTest {
         EmbeddedChannel backend = keep(backends.connect(false));
         exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
         answer(backend, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.RESPONDING);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.RESPONDING);
         backend.close();
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.DONE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.DONE);
         assertThat(client.events).containsExactly("head 200", "reset");
         assertThat(backends.released).isEmpty();
     }
@@ -242,11 +242,11 @@ class ExchangeTest {
         exchange("services:\n  web:\n    port: 5173\n    wait: 2s\n", get());
         route.backends().get(0).reportFailure("connection refused");
         exchange.start();
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.WAITING);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.WAITING);
         assertThat(route.waiting()).isEqualTo(1);
         client.loop.advanceTimeBy(2, TimeUnit.SECONDS);
         client.loop.runScheduledPendingTasks();
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.DONE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.DONE);
         assertThat(client.events).containsExactly("answered 503");
         assertThat(client.answered.liveReload()).contains("/api/v1/events?service=web");
         assertThat(route.waiting()).isZero();
@@ -259,7 +259,7 @@ class ExchangeTest {
         EmbeddedChannel stale = keep(backends.connect(true));
         exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
         stale.close();
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.CONNECTING);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.CONNECTING);
         assertThat(backends.acquires).as("the replay asks for a new connection").containsExactly(true, false);
         EmbeddedChannel fresh = keep(backends.connect(false));
         answer(fresh, "HTTP/1.1 204 No Content\r\n\r\n");
@@ -274,7 +274,7 @@ class ExchangeTest {
         answer(backend, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n");
         assertThat(exchange.phase())
                 .as("back to waiting for the final answer once the 1xx ended")
-                .isEqualTo(Exchange.Phase.AWAITING_RESPONSE);
+                .isEqualTo(ExchangePhase.AWAITING_RESPONSE);
         answer(backend, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
         assertThat(client.events)
                 .as("the 1xx message ends on its own, before the final head")
@@ -292,7 +292,7 @@ class ExchangeTest {
                 backend,
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.DONE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.DONE);
         assertThat(client.events).containsExactly("head 101", "upgraded");
     }
 
@@ -300,7 +300,7 @@ class ExchangeTest {
     void aConnectThatFailsWithNoOtherBackendAnswers502() throws Exception {
         exchange("services:\n  web: 5173\n", get()).start();
         backends.pending.failed(new java.io.IOException("unreachable"));
-        assertThat(exchange.phase()).isEqualTo(Exchange.Phase.DONE);
+        assertThat(exchange.phase()).isEqualTo(ExchangePhase.DONE);
         assertThat(client.events).containsExactly("answered 502");
     }
 }
