@@ -14,7 +14,7 @@ import java.util.Map;
  * @param connectNanos start to backend connection ready, -1 when no backend was connected
  * @param firstByteNanos start to the backend's response head, -1 when none arrived
  * @param requestHeaders the request headers as the client sent them, one {@code Name: value} line each in a single
- *     string, credentials already redacted: one small object per exchange, because what the inspector keeps alive
+ *     string (secrets are redacted by {@link #pairs}, when they are shown): one small object per exchange, because what the inspector keeps alive
  *     is copied by every young collection (Netty's header objects made those pauses ten times longer)
  * @param responseHeaders the response headers as the client received them, likewise
  */
@@ -58,9 +58,9 @@ public record ExchangeRecord(
             java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /**
-     * Headers as {@code Name: value} lines, credential values replaced (cookie names and auth schemes stay). Runs for
-     * every exchange, so it reads the headers as they are stored (no String per name and value) and sizes its buffer
-     * in a first pass.
+     * Headers as {@code Name: value} lines, as they were. Runs for every exchange, so it reads the headers as they are
+     * stored (no String per name and value), sizes its buffer in a first pass, and leaves redaction to {@link #pairs},
+     * which runs only when someone looks.
      */
     static String capture(HttpHeaders headers) {
         int size = 0;
@@ -71,21 +71,39 @@ public record ExchangeRecord(
         StringBuilder out = new StringBuilder(size);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            out.append(name).append(": ");
-            String credential = credential(name);
-            if (credential != null) {
-                out.append(redact(credential, e.getValue().toString()));
-            } else if (containsAny(name, SECRET_NAME_PARTS)) {
-                out.append("[redacted]");
-            } else if (isAny(name, URL_HEADERS)) {
-                out.append(SECRET_PARAMETER.matcher(e.getValue()).replaceAll("$1[redacted]"));
-            } else {
-                out.append(e.getValue());
-            }
-            out.append('\n');
+            out.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * Captured headers as {@code (name, value)} pairs, secrets redacted: credential values (cookie names and auth
+     * schemes stay), headers named like a secret, and secret query parameters in URL headers.
+     */
+    public static List<Map.Entry<String, String>> pairs(String headers) {
+        List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
+        for (String line : headers.split("\n")) {
+            int colon = line.indexOf(": ");
+            if (colon > 0) {
+                String name = line.substring(0, colon);
+                out.add(Map.entry(name, redacted(name, line.substring(colon + 2))));
+            }
+        }
+        return out;
+    }
+
+    private static String redacted(String name, String value) {
+        String credential = credential(name);
+        if (credential != null) {
+            return redact(credential, value);
+        }
+        if (containsAny(name, SECRET_NAME_PARTS)) {
+            return "[redacted]";
+        }
+        if (isAny(name, URL_HEADERS)) {
+            return SECRET_PARAMETER.matcher(value).replaceAll("$1[redacted]");
+        }
+        return value;
     }
 
     /** The lower-case name of a credential header, or {@code null} for any other header. */
@@ -117,18 +135,6 @@ public record ExchangeRecord(
             }
         }
         return false;
-    }
-
-    /** Captured headers as {@code (name, value)} pairs. */
-    public static List<Map.Entry<String, String>> pairs(String headers) {
-        List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
-        for (String line : headers.split("\n")) {
-            int colon = line.indexOf(": ");
-            if (colon > 0) {
-                out.add(Map.entry(line.substring(0, colon), line.substring(colon + 2)));
-            }
-        }
-        return out;
     }
 
     private static String redact(String name, String value) {
