@@ -14,6 +14,7 @@ import dev.loopgate.health.BackendStates;
 import dev.loopgate.health.HealthChecker;
 import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
+import dev.loopgate.process.Supervisor;
 import dev.loopgate.proxy.ExchangeObserver;
 import dev.loopgate.proxy.GatewayServer;
 import dev.loopgate.proxy.StartException;
@@ -53,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final Sessions sessions;
     private final DnsResponder dns;
     private final DockerDiscovery docker;
+    private final Supervisor processes;
 
     private Gateway(
             Routes routes,
@@ -66,7 +68,9 @@ public final class Gateway implements AutoCloseable {
             HealthChecker checker,
             Sessions sessions,
             DnsResponder dns,
-            DockerDiscovery docker) {
+            DockerDiscovery docker,
+            Supervisor processes) {
+        this.processes = processes;
         this.docker = docker;
         this.checker = checker;
         this.sessions = sessions;
@@ -112,9 +116,9 @@ public final class Gateway implements AutoCloseable {
             Path configFile, String bindOverride, Integer portOverride, StateDir stateDir, Duration watchInterval) {}
 
     public static Gateway start(Options options) throws ConfigException, StartException {
-        GatewayConfig config =
+        GatewayConfig loaded =
                 options.configFile() == null ? GatewayConfig.defaults() : ConfigLoader.load(options.configFile());
-        ListenAddress listen = config.listen();
+        ListenAddress listen = loaded.listen();
         if (options.bindOverride() != null) {
             listen = overrideBind(listen, options.bindOverride());
         }
@@ -123,6 +127,8 @@ public final class Gateway implements AutoCloseable {
         }
         Token token = token(options.stateDir());
         BackendStates health = new BackendStates(Clock.systemUTC());
+        Supervisor processes = supervisor(options.stateDir(), health);
+        GatewayConfig config = processes.assignPorts(loaded);
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
         Registry registry = new Registry(
@@ -137,6 +143,8 @@ public final class Gateway implements AutoCloseable {
                     }
                 },
                 health);
+        routes.onSwap(processes::reconcile);
+        processes.reconcile(routes.current());
         Metrics metrics = Metrics.forServer(routes, health, serverRef::get);
         Inspector inspector = new Inspector(config.inspectorSize(), Inspector.DEFAULT_MAX_BYTES);
         Sessions sessions = new Sessions(Clock.systemUTC());
@@ -152,7 +160,8 @@ public final class Gateway implements AutoCloseable {
                 inspector,
                 () -> reloads.lastError,
                 () -> notices(registry, dockerRef.get()),
-                "1".equals(System.getenv("LOOPGATE_CONTAINER")));
+                "1".equals(System.getenv("LOOPGATE_CONTAINER")),
+                processes);
         GatewayServer server = GatewayServer.start(
                 routes,
                 listen,
@@ -160,8 +169,10 @@ public final class Gateway implements AutoCloseable {
                 new AdminHandler(admin, Clock.systemUTC()),
                 config.inspectorSize() == 0 ? metrics : ExchangeObserver.both(metrics, inspector));
         serverRef.set(server);
+        server.onDemand(processes);
         HealthChecker checker = new HealthChecker(
                         routes, health, server.prober(), server.healthLoop(), Clock.systemUTC(), metrics::healthCheck)
+                .probeOnly(processes::probed)
                 .start();
         ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "loopgate-leases");
@@ -169,8 +180,9 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         leases.scheduleWithFixedDelay(registry::expireLeases, 250, 250, TimeUnit.MILLISECONDS);
-        ConfigWatcher watcher =
-                options.configFile() == null ? null : watch(options, listen, routes, registry, reloads, metrics);
+        ConfigWatcher watcher = options.configFile() == null
+                ? null
+                : watch(options, listen, routes, registry, processes, reloads, metrics);
         if (config.hostsFile() != null) {
             keepHostsFileInSync(routes, config.hostsFile());
         }
@@ -197,7 +209,8 @@ public final class Gateway implements AutoCloseable {
                 checker,
                 sessions,
                 dns,
-                docker);
+                docker,
+                processes);
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
@@ -209,6 +222,16 @@ public final class Gateway implements AutoCloseable {
             out.addAll(docker.notices());
         }
         return out;
+    }
+
+    /** The commands loopgate runs; first, what a gateway that was killed left running is stopped. */
+    private static Supervisor supervisor(StateDir stateDir, BackendStates health) throws StartException {
+        try {
+            return Supervisor.start(stateDir.path(), health, Clock.systemUTC());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartException("interrupted while stopping what a previous loopgate left running", e);
+        }
     }
 
     private static Token token(StateDir stateDir) throws StartException {
@@ -228,6 +251,7 @@ public final class Gateway implements AutoCloseable {
             ListenAddress listening,
             Routes routes,
             Registry registry,
+            Supervisor processes,
             Reloads reloads,
             Metrics metrics) {
         return new ConfigWatcher(
@@ -235,7 +259,7 @@ public final class Gateway implements AutoCloseable {
                         ConfigWatcher.read(options.configFile()),
                         options.watchInterval(),
                         next -> {
-                            apply(routes, registry, next, listening);
+                            apply(routes, registry, processes.assignPorts(next), listening);
                             reloads.lastError = null;
                             reloads.applied.incrementAndGet();
                             metrics.configReload(true);
@@ -436,6 +460,7 @@ public final class Gateway implements AutoCloseable {
             watcher.close();
         }
         server.close();
+        processes.close();
         if (stateDir != null) {
             stateDir.removeGateway();
         }

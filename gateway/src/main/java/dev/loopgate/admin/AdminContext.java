@@ -3,6 +3,7 @@ package dev.loopgate.admin;
 import dev.loopgate.health.BackendStates;
 import dev.loopgate.inspector.Inspector;
 import dev.loopgate.metrics.Metrics;
+import dev.loopgate.process.Supervisor;
 import dev.loopgate.registry.Registry;
 import dev.loopgate.routing.Routes;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
  *     containers with unusable labels, a Docker Engine that cannot be reached
  * @param networkBackends whether registrations may name backends beyond loopback: in a container
  *     ({@code LOOPGATE_CONTAINER=1}) the other Compose services are the local ones
+ * @param processes the commands loopgate runs for services that have one, or {@code null} for none
  */
 public record AdminContext(
         Routes routes,
@@ -27,4 +29,5 @@ public record AdminContext(
         Inspector inspector,
         Supplier<String> configError,
         Supplier<List<String>> notices,
-        boolean networkBackends) {}
+        boolean networkBackends,
+        Supervisor processes) {}

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.Json;
 import dev.loopgate.inspector.Inspector;
+import dev.loopgate.process.OutputLog;
+import dev.loopgate.process.ProcessStatus;
+import dev.loopgate.process.Supervisor;
 import dev.loopgate.proxy.AdminRequests;
 import dev.loopgate.registry.Registration;
 import dev.loopgate.registry.Registry;
@@ -38,6 +41,8 @@ public final class AdminHandler implements AdminRequests {
     private static final String SERVICES = "/api/v1/services";
     private static final String REQUESTS = "/api/v1/requests";
     static final String STREAM = "/api/v1/stream";
+    private static final Map<String, Supervisor.Action> ACTIONS = Map.of(
+            "start", Supervisor.Action.START, "stop", Supervisor.Action.STOP, "restart", Supervisor.Action.RESTART);
 
     private final AdminContext admin;
     private final SignIn signIn;
@@ -110,7 +115,8 @@ public final class AdminHandler implements AdminRequests {
                     alloc,
                     HttpResponseStatus.OK,
                     ServicesJson.withNotices(
-                            ServicesJson.of(table, gatewayPort, admin.health()),
+                            ServicesJson.withProcesses(
+                                    ServicesJson.of(table, gatewayPort, admin.health()), admin.processes()),
                             admin.notices().get()));
             case SignIn.SESSION -> signIn.status(request, alloc);
             case SignIn.LOGIN -> signIn.login(request, alloc);
@@ -119,6 +125,9 @@ public final class AdminHandler implements AdminRequests {
             default -> {
                 if (assets.serves(path)) {
                     yield assets.get(path, alloc);
+                }
+                if (path.startsWith(SERVICES + "/") && path.endsWith("/logs")) {
+                    yield logs(request, decode(path.substring(SERVICES.length() + 1, path.length() - 5)), table, alloc);
                 }
                 yield path.equals(REQUESTS) || path.startsWith(REQUESTS + "/")
                         ? requests(request, path, alloc)
@@ -161,6 +170,9 @@ public final class AdminHandler implements AdminRequests {
             if (method.equals(HttpMethod.DELETE) && parts.length == 1) {
                 return deregisterService(decode(parts[0]), alloc);
             }
+            if (method.equals(HttpMethod.POST) && parts.length == 2 && ACTIONS.containsKey(parts[1])) {
+                return act(decode(parts[0]), ACTIONS.get(parts[1]), table, alloc);
+            }
         } catch (RegistryException e) {
             return json(alloc, HttpResponseStatus.valueOf(e.status()), error(e.getMessage(), e.field()));
         }
@@ -169,7 +181,67 @@ public final class AdminHandler implements AdminRequests {
                 HttpResponseStatus.NOT_FOUND,
                 error(
                         "no admin endpoint " + method + " " + path + "; see PUT/DELETE " + SERVICES
-                                + "/{service}/backends/{id} and DELETE " + SERVICES + "/{service}",
+                                + "/{service}/backends/{id}, DELETE " + SERVICES + "/{service} and POST " + SERVICES
+                                + "/{service}/start|stop|restart",
+                        null));
+    }
+
+    /** {@code POST /api/v1/services/{service}/start|stop|restart}: 202, the command's status as it was. */
+    private FullHttpResponse act(String service, Supervisor.Action action, RouteTable table, ByteBufAllocator alloc) {
+        FullHttpResponse notRun = unlessRun(service, table, alloc);
+        if (notRun != null) {
+            return notRun;
+        }
+        ProcessStatus before = admin.processes().act(service, action);
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("service", service);
+        n.put("action", action.name().toLowerCase(java.util.Locale.ROOT));
+        ProcessJson.put(n.putObject("process"), before);
+        return json(alloc, HttpResponseStatus.ACCEPTED, n);
+    }
+
+    /** {@code GET /api/v1/services/{service}/logs[?n=100][&after=SEQ]}: the command's last output lines. */
+    private FullHttpResponse logs(HttpRequest request, String service, RouteTable table, ByteBufAllocator alloc) {
+        FullHttpResponse notRun = unlessRun(service, table, alloc);
+        if (notRun != null) {
+            return notRun;
+        }
+        Map<String, List<String>> q = new QueryStringDecoder(request.uri()).parameters();
+        long after;
+        int n;
+        try {
+            after = q.containsKey("after") ? Long.parseLong(q.get("after").get(0)) : -1;
+            n = q.containsKey("n") ? Integer.parseInt(q.get("n").get(0)) : 100;
+        } catch (NumberFormatException e) {
+            return json(alloc, HttpResponseStatus.BAD_REQUEST, error("n and after must be whole numbers", "n"));
+        }
+        if (n < 1 || n > OutputLog.MAX_LINES) {
+            return json(
+                    alloc,
+                    HttpResponseStatus.BAD_REQUEST,
+                    error("n must be from 1 to " + OutputLog.MAX_LINES + ", got " + n, "n"));
+        }
+        OutputLog output = admin.processes().output(service);
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("service", service);
+        ProcessJson.lines(body, after >= 0 ? output.after(after) : output.tail(n), after);
+        return json(alloc, HttpResponseStatus.OK, body);
+    }
+
+    /** 404 for a service nobody routes, 409 for one whose command loopgate does not run; {@code null} otherwise. */
+    private FullHttpResponse unlessRun(String service, RouteTable table, ByteBufAllocator alloc) {
+        if (admin.processes() != null && admin.processes().runs(service)) {
+            return null;
+        }
+        if (table.routeFor(service) == null) {
+            return json(alloc, HttpResponseStatus.NOT_FOUND, error("no service '" + service + "' is routed", null));
+        }
+        return json(
+                alloc,
+                HttpResponseStatus.CONFLICT,
+                error(
+                        "loopgate does not run a command for service '" + service
+                                + "'; give it a 'command:' in the config file to have it started, stopped and logged",
                         null));
     }
 

@@ -6,6 +6,8 @@ import dev.loopgate.Json;
 import dev.loopgate.config.ServiceConfig;
 import dev.loopgate.health.BackendState;
 import dev.loopgate.health.BackendStates;
+import dev.loopgate.process.ProcessStatus;
+import dev.loopgate.process.Supervisor;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.ServiceEntry;
@@ -63,6 +65,20 @@ final class ServicesJson {
                 } else {
                     bn.put("lease_expires_at", b.leaseExpiresAt().toString());
                 }
+            }
+        }
+        return root;
+    }
+
+    /** Adds {@code process} to each service whose command loopgate runs (PRODUCT.md "On-demand services"). */
+    static ObjectNode withProcesses(ObjectNode root, Supervisor processes) {
+        if (processes == null) {
+            return root;
+        }
+        for (var node : root.get("services")) {
+            ProcessStatus st = processes.status(node.get("name").asText());
+            if (st != null) {
+                ProcessJson.put(((ObjectNode) node).putObject("process"), st);
             }
         }
         return root;

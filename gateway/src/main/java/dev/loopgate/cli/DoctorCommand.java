@@ -10,6 +10,7 @@ import dev.loopgate.config.ConfigException;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.diagnostics.Check;
+import dev.loopgate.diagnostics.CommandCheck;
 import dev.loopgate.diagnostics.Doctor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,8 +49,9 @@ final class DoctorCommand implements Callable<Integer> {
         List<Doctor.Target> targets = new ArrayList<>();
         List<String> hosts = new ArrayList<>();
         List<String> notices = new ArrayList<>();
+        List<CommandCheck.Command> commands = new ArrayList<>();
         GatewayConfig file = readConfig(checks);
-        Doctor.GatewayState state = gatewayState(targets, hosts, notices);
+        Doctor.GatewayState state = gatewayState(targets, hosts, notices, commands);
         checks.add(doctor.gateway(state));
         notices.forEach(n -> checks.add(Check.warn(
                 "not routed",
@@ -65,6 +67,11 @@ final class DoctorCommand implements Callable<Integer> {
                 file == null ? dev.loopgate.config.ListenAddress.DEFAULT : file.listen(), state.address() != null));
         checks.add(doctor.resolver(hosts));
         checks.addAll(doctor.backends(targets));
+        if (!commands.isEmpty()) {
+            List<dev.loopgate.diagnostics.Listeners.Listener> listeners =
+                    dev.loopgate.diagnostics.Listeners.scan(Paths.get("/proc"), false);
+            commands.forEach(c -> checks.add(CommandCheck.check(c, listeners)));
+        }
         checks.add(doctor.ephemeral());
         print(checks);
         return checks.stream().anyMatch(c -> c.status() == Check.Status.FAIL) ? Cli.EXIT_FAILED : 0;
@@ -87,12 +94,21 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private Doctor.GatewayState gatewayState(List<Doctor.Target> targets, List<String> hosts, List<String> notices) {
+    private Doctor.GatewayState gatewayState(
+            List<Doctor.Target> targets,
+            List<String> hosts,
+            List<String> notices,
+            List<CommandCheck.Command> commands) {
         try {
             AdminClient client = global.client();
             AdminClient.Reply reply = client.get("/api/v1/services");
             for (JsonNode s : reply.body().path("services")) {
                 s.path("hosts").forEach(h -> hosts.add(h.asText()));
+                if (s.has("process")) {
+                    // Its port is loopgate's to fill: the command check says more than "nothing listens".
+                    commands.add(command(client, s));
+                    continue;
+                }
                 for (JsonNode b : s.path("backends")) {
                     targets.add(new Doctor.Target(
                             s.path("name").asText(),
@@ -107,6 +123,25 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return new Doctor.GatewayState(null, "the gateway answered something unexpected: " + e.getMessage());
         }
+    }
+
+    private static CommandCheck.Command command(AdminClient client, JsonNode service) throws AdminClient.Unreachable {
+        String name = service.path("name").asText();
+        JsonNode p = service.path("process");
+        List<String> last = new ArrayList<>();
+        AdminClient.Reply logs = client.get("/api/v1/services/" + RegisterCommand.encode(name) + "/logs?n=5");
+        if (logs.ok()) {
+            logs.body().path("lines").forEach(l -> last.add(l.path("text").asText()));
+        }
+        return new CommandCheck.Command(
+                name,
+                p.path("state").asText(),
+                p.path("pid").isNumber() ? p.path("pid").asLong() : null,
+                p.path("exit_code").isNumber() ? p.path("exit_code").asInt() : null,
+                p.path("port").asInt(),
+                p.path("command").asText(),
+                p.path("problem").isTextual() ? p.path("problem").asText() : null,
+                last);
     }
 
     private void print(List<Check> checks) {

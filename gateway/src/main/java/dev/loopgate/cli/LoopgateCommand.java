@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
             DoctorCommand.class,
             EnvCommand.class,
             HostsCommand.class,
+            LogsCommand.class,
+            ProcessAction.Start.class,
+            ProcessAction.Stop.class,
+            ProcessAction.Restart.class,
             CommandLine.HelpCommand.class
         })
 public final class LoopgateCommand implements Runnable {

@@ -1,5 +1,6 @@
 package dev.loopgate.cli;
 
+import dev.loopgate.process.ProcessGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;

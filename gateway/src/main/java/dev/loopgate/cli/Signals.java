@@ -1,5 +1,7 @@
 package dev.loopgate.cli;
 
+import dev.loopgate.process.ProcessGroup;
+
 /**
  * Passes SIGINT and SIGTERM sent to {@code loopgate run} on to the whole process group of the command it runs, and
  * kills what is left of it after a grace period.

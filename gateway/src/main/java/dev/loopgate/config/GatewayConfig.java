@@ -58,6 +58,23 @@ public record GatewayConfig(
         trustedProxies = List.copyOf(trustedProxies);
     }
 
+    /** The same configuration with other services (ports filled in for the commands loopgate runs, say). */
+    public GatewayConfig withServices(Map<String, ServiceConfig> others) {
+        return new GatewayConfig(
+                listen,
+                listenFromFile,
+                adminHost,
+                others,
+                limits,
+                timeouts,
+                trustedProxies,
+                source,
+                hostsFile,
+                dnsListen,
+                inspectorSize,
+                dockerEndpoint);
+    }
+
     /** The configuration a gateway runs with when there is no file at all: nothing routed yet. */
     public static GatewayConfig defaults() {
         return new GatewayConfig(

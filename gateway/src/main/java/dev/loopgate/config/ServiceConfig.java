@@ -10,6 +10,7 @@ import java.util.List;
  * @param waitForBackend how long a request waits for a backend to come up when none is; zero answers 503 at once
  * @param leastRequest balance by fewest requests in flight (power of two choices) instead of round robin
  * @param outlier5xx consecutive 5xx responses that take a backend out until it passes a health check; 0 is off
+ * @param process the dev server loopgate runs for this service, or {@code null} when something else runs it
  */
 public record ServiceConfig(
         String name,
@@ -21,7 +22,8 @@ public record ServiceConfig(
         Duration responseTimeout,
         Duration waitForBackend,
         boolean leastRequest,
-        int outlier5xx) {
+        int outlier5xx,
+        ProcessConfig process) {
 
     /** A dev server restarting after a save usually needs a few seconds. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
@@ -34,7 +36,7 @@ public record ServiceConfig(
             List<BackendUrl> backends,
             HealthConfig health,
             Duration responseTimeout) {
-        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT, false, 0);
+        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT, false, 0, null);
     }
 
     public ServiceConfig {
@@ -55,7 +57,24 @@ public record ServiceConfig(
                 responseTimeout,
                 waitForBackend,
                 leastRequest,
-                outlier5xx);
+                outlier5xx,
+                process);
+    }
+
+    /** The same service with its command left to someone else (a registration took the service over). */
+    public ServiceConfig withoutProcess() {
+        return new ServiceConfig(
+                name,
+                hosts,
+                paths,
+                stripPrefix,
+                backends,
+                health,
+                responseTimeout,
+                waitForBackend,
+                leastRequest,
+                outlier5xx,
+                null);
     }
 
     /** The shorthand {@code web: 5173}: {@code web.localhost} on every path to {@code localhost:5173}. */

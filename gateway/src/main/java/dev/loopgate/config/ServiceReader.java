@@ -22,15 +22,24 @@ final class ServiceReader {
             "response_timeout",
             "wait",
             "balance",
-            "outlier"));
+            "outlier",
+            "command",
+            "dir",
+            "env",
+            "ready",
+            "autostart",
+            "idle_stop",
+            "restart"));
     private static final Set<String> OUTLIER = new LinkedHashSet<>(List.of("consecutive_5xx"));
     private static final Set<String> HEALTH =
             new LinkedHashSet<>(List.of("path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold"));
 
     private final YamlNodes yaml;
+    private final ProcessReader processes;
 
     ServiceReader(YamlNodes yaml) {
         this.yaml = yaml;
+        this.processes = new ProcessReader(yaml, ProcessReader.folderOf(yaml.source()));
     }
 
     Map<String, ServiceConfig> readAll(Node node, String adminHost) {
@@ -98,7 +107,9 @@ final class ServiceReader {
                 ? strings(m.get("paths"), path + ".paths", Names::checkPathPrefix)
                 : List.of("/");
         Boolean strip = m.containsKey("strip_prefix") ? yaml.bool(m.get("strip_prefix"), path + ".strip_prefix") : null;
-        List<BackendUrl> backends = backends(m, node, path);
+        ProcessConfig process = processes.read(m, path);
+        List<BackendUrl> backends =
+                process != null || m.containsKey("command") ? commandBackends(m, path) : backends(m, node, path);
         HealthConfig health =
                 m.containsKey("health") ? health(m.get("health"), path + ".health") : HealthConfig.DEFAULT;
         Duration responseTimeout = m.containsKey("response_timeout")
@@ -126,7 +137,27 @@ final class ServiceReader {
                 responseTimeout,
                 wait == null ? ServiceConfig.DEFAULT_WAIT : wait,
                 leastRequest,
-                outlier);
+                outlier,
+                process);
+    }
+
+    /**
+     * A service with a command is served by it: on {@code port} when given, else on a port loopgate picks when it
+     * starts the command (no backend yet here).
+     */
+    private List<BackendUrl> commandBackends(Map<String, Node> m, String path) {
+        if (m.containsKey("backends")) {
+            yaml.problem(
+                    m.get("backends"),
+                    path + ".backends",
+                    "a service with a command is served by that command; remove backends (or the command)");
+            return List.of();
+        }
+        if (!m.containsKey("port")) {
+            return List.of();
+        }
+        Integer port = port(m.get("port"), path + ".port");
+        return port == null ? List.of() : List.of(BackendUrl.localhost(port));
     }
 
     private List<BackendUrl> backends(Map<String, Node> m, Node service, String path) {

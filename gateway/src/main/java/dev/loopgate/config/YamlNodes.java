@@ -27,6 +27,10 @@ final class YamlNodes {
         return problems;
     }
 
+    String source() {
+        return source;
+    }
+
     void problem(Node at, String path, String message) {
         problems.add(new ConfigException.Problem(source, at == null ? 0 : line(at), path, message));
     }

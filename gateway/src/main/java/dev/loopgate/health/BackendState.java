@@ -115,6 +115,19 @@ public final class BackendState {
         return null;
     }
 
+    /** Up at once, without the thresholds (loopgate saw it become ready); whether this changed the status. */
+    synchronized boolean markUp(Instant at) {
+        lastCheck = at;
+        lastError = null;
+        failures = 0;
+        successes = Math.max(successes, 1);
+        if (status == Status.UP) {
+            return false;
+        }
+        status = Status.UP;
+        return true;
+    }
+
     /**
      * A real request found the backend refusing or resetting connections: down at once, without waiting for the
      * thresholds. Returns whether this changed the status.

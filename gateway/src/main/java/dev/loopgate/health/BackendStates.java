@@ -61,6 +61,23 @@ public final class BackendStates {
         }
     }
 
+    /** A backend loopgate runs itself stopped or exited: down at once; loopgate knows why, so no probe is sent. */
+    public void markStopped(String service, String id, String reason) {
+        BackendState h = get(service, id);
+        if (h != null) {
+            h.markDown(reason, clock.instant());
+        }
+    }
+
+    /**
+     * A backend loopgate started itself is ready (its port accepts, or its ready path answers): up at once, and
+     * whoever waits for the service is told.
+     */
+    public void markUp(String service, String id) {
+        of(service, id).markUp(clock.instant());
+        serviceUp(service);
+    }
+
     /**
      * Runs {@code callback} on {@code executor} once a backend of {@code service} is seen up (checked right away:
      * if one is up already, it runs at once). The returned handle forgets the waiter: whoever stops waiting (a

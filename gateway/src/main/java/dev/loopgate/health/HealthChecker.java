@@ -39,6 +39,7 @@ public final class HealthChecker implements AutoCloseable {
     private final Map<String, Long> nextDue = new HashMap<>();
     private final Set<String> inFlight = new HashSet<>();
     private ScheduledFuture<?> ticker;
+    private volatile java.util.function.Predicate<String> probed = service -> true;
 
     public HealthChecker(
             Routes routes,
@@ -53,10 +54,25 @@ public final class HealthChecker implements AutoCloseable {
         this.loop = loop;
         this.clock = clock;
         this.listener = listener;
-        states.onPassiveDown((key, reason) -> loop.execute(() -> {
-            log.warn("backend {} is down: {} (seen on a request)", key, reason);
-            nextDue.put(key, 0L);
-        }));
+        states.onPassiveDown((key, reason) -> {
+            try {
+                loop.execute(() -> {
+                    log.warn("backend {} is down: {} (seen on a request)", key, reason);
+                    nextDue.put(key, 0L);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the gateway is stopping
+            }
+        });
+    }
+
+    /**
+     * Probes only the services {@code which} accepts: a command loopgate runs is not probed while it is stopped (its
+     * refusals would only be noise; loopgate knows it is not running).
+     */
+    public HealthChecker probeOnly(java.util.function.Predicate<String> which) {
+        probed = which;
+        return this;
     }
 
     public HealthChecker start() {
@@ -68,6 +84,9 @@ public final class HealthChecker implements AutoCloseable {
         long now = System.nanoTime();
         Set<String> present = new HashSet<>();
         for (ServiceEntry service : routes.current().services().values()) {
+            if (!probed.test(service.name())) {
+                continue;
+            }
             HealthConfig config = service.config().health();
             for (BackendEntry backend : service.backends()) {
                 String key = BackendStates.key(service.name(), backend.id());

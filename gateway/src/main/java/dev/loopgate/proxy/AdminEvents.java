@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * The admin host's event stream {@code /api/v1/events?service=NAME}: one {@code up} event when a backend of the
- * service is up. Pages served on local names (the "it is not up yet" page of {@code web.localhost}) may read it
+ * service is up, and meanwhile an {@code output} event for each line a command loopgate runs for it writes. Pages served on local names (the "it is not up yet" page of {@code web.localhost}) may read it
  * across origins; foreign origins get 403 and no CORS headers.
  */
 final class AdminEvents {
@@ -30,7 +30,11 @@ final class AdminEvents {
     private AdminEvents() {}
 
     /** Either what to stream (the service's route, and the origin to allow) or the problem to answer instead. */
-    record Decision(Route route, String service, String allowOrigin, Problem problem) {}
+    record Decision(Route route, String service, String allowOrigin, Problem problem, long outputAfter) {
+        Decision(Route route, String service, String allowOrigin, Problem problem) {
+            this(route, service, allowOrigin, problem, -1);
+        }
+    }
 
     static Decision decide(HttpRequest req, RouteTable table) {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
@@ -55,7 +59,17 @@ final class AdminEvents {
                     null,
                     Problem.of(HttpResponseStatus.NOT_FOUND, "no service '" + service.get(0) + "' is routed"));
         }
-        return new Decision(route, service.get(0), origin, null);
+        return new Decision(route, service.get(0), origin, null, outputAfter(q));
+    }
+
+    /** {@code after=SEQ}: the page showed the command's output up to that line; -1 (only new lines) without it. */
+    private static long outputAfter(QueryStringDecoder q) {
+        List<String> after = q.parameters().get("after");
+        try {
+            return after == null || after.size() != 1 ? -1 : Math.max(-1, Long.parseLong(after.get(0)));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean isLocalOrigin(String origin, RouteTable table) {
@@ -88,6 +102,11 @@ final class AdminEvents {
 
     static LastHttpContent up(Decision d, ByteBufAllocator alloc) {
         return new DefaultLastHttpContent(text(alloc, "event: up\ndata: " + d.service() + "\n\n"));
+    }
+
+    /** One line a command wrote (lines never hold a line break: the output pump splits on them). */
+    static HttpContent output(String line, ByteBufAllocator alloc) {
+        return new DefaultHttpContent(text(alloc, "event: output\ndata: " + line + "\n\n"));
     }
 
     private static io.netty.buffer.ByteBuf text(ByteBufAllocator alloc, String s) {

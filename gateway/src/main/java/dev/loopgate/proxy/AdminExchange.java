@@ -164,7 +164,9 @@ final class AdminExchange {
         client.log().status(200);
         ctx.write(AdminEvents.head(d));
         client.enter(ClientConnection.State.STREAMING);
+        Runnable[] unfollow = {() -> {}};
         Runnable sendUp = () -> {
+            unfollow[0].run();
             if (client.state() != ClientConnection.State.STREAMING
                     || !ctx.channel().isActive()) {
                 return;
@@ -179,8 +181,28 @@ final class AdminExchange {
         }
         ctx.writeAndFlush(AdminEvents.waiting(d, ctx.alloc()));
         Runnable stopWaiting = d.route().awaitHealthy(ctx.channel().eventLoop(), sendUp);
+        // The output of a command loopgate runs for the service, as it is written (the "Starting…" page shows it).
+        unfollow[0] = gateway.onDemand().follow(d.service(), followFrom(d), line -> ctx.channel()
+                .eventLoop()
+                .execute(() -> {
+                    if (client.state() == ClientConnection.State.STREAMING
+                            && ctx.channel().isWritable()) {
+                        ctx.writeAndFlush(AdminEvents.output(line, ctx.alloc()));
+                    }
+                }));
         // A page closed before the service came back must not stay queued with its channel.
-        ctx.channel().closeFuture().addListener(f -> stopWaiting.run());
+        ctx.channel().closeFuture().addListener(f -> {
+            stopWaiting.run();
+            unfollow[0].run();
+        });
+    }
+
+    /** Where the output follows on: after what the page showed, or (no {@code after}) only what is new. */
+    private long followFrom(AdminEvents.Decision d) {
+        if (d.outputAfter() >= 0) {
+            return d.outputAfter();
+        }
+        return gateway.onDemand().tail(d.service(), 1).lastSeq();
     }
 
     void release() {

@@ -1,8 +1,10 @@
 package dev.loopgate.proxy;
 
+import dev.loopgate.process.OnDemand;
 import dev.loopgate.routing.Backend;
 import dev.loopgate.routing.Route;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +21,7 @@ final class BackendWait {
     private final Consumer<Backend> onUp;
     private final Deadline deadline;
     private Runnable stopListening;
+    private Runnable stopGivingUp = () -> {};
     private boolean over;
 
     private BackendWait(Route route, EventLoop loop, Consumer<Backend> onUp) {
@@ -31,13 +34,35 @@ final class BackendWait {
     /** Whether a request for {@code route} may wait at all: the service has backends, a wait, and room for one more. */
     static boolean possible(Route route) {
         return !route.backends().isEmpty()
-                && !route.service().waitForBackend().isZero()
+                && (route.service().process() != null
+                        || !route.service().waitForBackend().isZero())
                 && route.waiting() < MAX_WAITING;
     }
 
     static BackendWait start(Route route, EventLoop loop, Consumer<Backend> onUp, Runnable onTimeout) {
+        return start(route, loop, route.service().waitForBackend(), onUp, onTimeout);
+    }
+
+    /**
+     * Waits for the command loopgate runs for the service to be ready: up to its {@code ready.timeout}, and no
+     * longer than until the command exits or turns out late ({@code onGiveUp} then runs at once).
+     */
+    static BackendWait forCommand(
+            Route route, EventLoop loop, OnDemand commands, Consumer<Backend> onUp, Runnable onGiveUp) {
+        BackendWait w = start(route, loop, route.service().process().readyTimeout(), onUp, onGiveUp);
+        w.stopGivingUp = commands.onGiveUp(route.serviceName(), loop, () -> {
+            if (!w.over) {
+                w.end();
+                onGiveUp.run();
+            }
+        });
+        return w;
+    }
+
+    private static BackendWait start(
+            Route route, EventLoop loop, Duration limit, Consumer<Backend> onUp, Runnable onTimeout) {
         BackendWait w = new BackendWait(route, loop, onUp);
-        w.deadline.arm(route.service().waitForBackend().toNanos(), () -> {
+        w.deadline.arm(limit.toNanos(), () -> {
             if (!w.over) {
                 w.end();
                 onTimeout.run();
@@ -68,6 +93,7 @@ final class BackendWait {
     void end() {
         over = true;
         deadline.cancel();
+        stopGivingUp.run();
         if (stopListening != null) {
             stopListening.run();
             stopListening = null;

@@ -89,7 +89,12 @@ final class ErrorPages {
         if (!p.urls().isEmpty()) {
             out.append(" Served: ").append(String.join(" ", allUrls(p.urls())));
         }
-        return out.append('\n').toString();
+        out.append('\n');
+        if (!p.output().isEmpty()) {
+            out.append("--- its last output ---\n");
+            p.output().forEach(l -> out.append(l).append('\n'));
+        }
+        return out.toString();
     }
 
     static String json(Problem p) {
@@ -108,6 +113,9 @@ final class ErrorPages {
         }
         if (p.suggestion() != null) {
             n.put("did_you_mean", p.suggestion());
+        }
+        if (!p.output().isEmpty()) {
+            p.output().forEach(n.putArray("output")::add);
         }
         if (!p.urls().isEmpty()) {
             ObjectNode services = n.putObject("services");
@@ -174,12 +182,21 @@ final class ErrorPages {
         } else if (p.status().code() == 404) {
             b.append("<p>No services are routed yet. Add one to the config file, e.g. <code>web: 5173</code>.</p>");
         }
+        if (!p.output().isEmpty()) {
+            b.append("<h2>Its output</h2><pre id=\"output\" style=\"max-height:24rem;overflow:auto;")
+                    .append("background:#8881;padding:.5rem\">");
+            p.output().forEach(l -> b.append(esc(l)).append('\n'));
+            b.append("</pre>");
+        }
         if (p.liveReload() != null) {
-            // No polling: one event stream from the admin host says when the service is back.
-            b.append("<p class=\"k\" id=\"waiting\">This page reloads by itself when the service is back.</p>")
-                    .append("<script>new EventSource(\"")
+            // No polling: one event stream from the admin host says when the service is back, and brings the
+            // output of a command loopgate runs as it is written.
+            b.append("<p class=\"k\" id=\"waiting\">This page reloads by itself when the service is up.</p>")
+                    .append("<script>const es = new EventSource(\"")
                     .append(esc(p.liveReload()))
-                    .append("\").addEventListener(\"up\", () => location.reload());</script>");
+                    .append("\");es.addEventListener(\"up\", () => location.reload());")
+                    .append("es.addEventListener(\"output\", e => {const o = document.getElementById(\"output\");")
+                    .append("if (o) {o.textContent += e.data + \"\\n\"; o.scrollTop = o.scrollHeight;}});</script>");
         }
         return b.append("</body></html>\n").toString();
     }

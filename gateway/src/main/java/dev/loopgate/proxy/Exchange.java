@@ -92,6 +92,10 @@ final class Exchange implements Backends.Callback {
     }
 
     void start() {
+        if (route.service().process() != null && !gateway.onDemand().demand(route.serviceName())) {
+            waitForCommand();
+            return;
+        }
         Backend first = route.pick();
         if (first != null) {
             backend.choose(first);
@@ -103,6 +107,29 @@ final class Exchange implements Backends.Callback {
             to(ExchangePhase.DONE);
             client.answer(BackendFailure.noBackend(route), clientKeepAlive && bodyless);
         }
+    }
+
+    /**
+     * The service's command is starting (this request may have started it). A browser gets the page that shows its
+     * output and reloads when it is ready; other clients wait for it, up to its {@code ready.timeout}.
+     */
+    private void waitForCommand() {
+        String accept = accept();
+        boolean browser = request.method().equals(HttpMethod.GET) && accept != null && accept.contains("text/html");
+        if (browser || !BackendWait.possible(route)) {
+            commandNotServing();
+            return;
+        }
+        to(ExchangePhase.WAITING);
+        wait = BackendWait.forCommand(
+                route, client.eventLoop(), gateway.onDemand(), this::resumeAfterWait, this::commandNotServing);
+    }
+
+    private void commandNotServing() {
+        wait = null;
+        to(ExchangePhase.DONE);
+        Problem page = ProcessPages.of(route.serviceName(), gateway.onDemand(), gateway.eventsUrl(route.serviceName()));
+        client.answer(page, clientKeepAlive && bodyless);
     }
 
     private void resumeAfterWait(Backend up) {
@@ -449,7 +476,13 @@ final class Exchange implements Backends.Callback {
     private void startTunnel() {
         to(ExchangePhase.DONE);
         responseDeadline.cancel();
-        client.upgraded(backend.handOver());
+        Channel tunnel = backend.handOver();
+        if (route.service().process() != null) {
+            // An open WebSocket (Vite's HMR) is use: the command must not be stopped as idle meanwhile.
+            Runnable release = gateway.onDemand().hold(route.serviceName());
+            tunnel.closeFuture().addListener(f -> release.run());
+        }
+        client.upgraded(tunnel);
     }
 
     String accept() {

@@ -1,6 +1,7 @@
 package dev.loopgate.proxy;
 
 import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.process.OnDemand;
 import dev.loopgate.routing.Routes;
 import io.netty.channel.group.ChannelGroup;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ final class GatewayContext {
     private final ChannelGroup clients;
     private final ExchangeObserver observer;
     private final AtomicInteger streams = new AtomicInteger();
+    private volatile OnDemand onDemand = OnDemand.NONE;
     private volatile boolean draining;
     private volatile int port;
 
@@ -99,6 +101,15 @@ final class GatewayContext {
      */
     ExecutorService control() {
         return control;
+    }
+
+    /** The commands loopgate runs for services that have one. */
+    OnDemand onDemand() {
+        return onDemand;
+    }
+
+    void onDemand(OnDemand d) {
+        onDemand = d;
     }
 
     RefusalDiagnosis refusals() {

@@ -177,6 +177,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** What this server's connections share; for tests in this package. */
+    /** Where requests for services with a command start that command ({@link OnDemand#NONE} until set). */
+    public void onDemand(dev.loopgate.process.OnDemand onDemand) {
+        gateway.onDemand(onDemand);
+    }
+
     GatewayContext context() {
         return gateway;
     }

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param urls the served URLs per service, shown on "not found" pages; empty elsewhere
  * @param suggestion a close served name ("did you mean"), or {@code null}
  * @param liveReload a server-sent-events URL whose {@code up} event makes the HTML page reload itself, or {@code null}
+ * @param output the last lines a command loopgate runs for the service wrote (the page adds new ones live); empty
+ *     for services loopgate does not run
  */
 record Problem(
         HttpResponseStatus status,
@@ -20,7 +22,12 @@ record Problem(
         String backend,
         Map<String, List<String>> urls,
         String suggestion,
-        String liveReload) {
+        String liveReload,
+        List<String> output) {
+
+    Problem {
+        output = List.copyOf(output);
+    }
 
     Problem(
             HttpResponseStatus status,
@@ -31,7 +38,7 @@ record Problem(
             String backend,
             Map<String, List<String>> urls,
             String suggestion) {
-        this(status, title, detail, fix, service, backend, urls, suggestion, null);
+        this(status, title, detail, fix, service, backend, urls, suggestion, null, List.of());
     }
 
     static Problem of(HttpResponseStatus status, String detail) {
@@ -39,10 +46,14 @@ record Problem(
     }
 
     Problem withFix(String newFix) {
-        return new Problem(status, title, detail, newFix, service, backend, urls, suggestion, liveReload);
+        return new Problem(status, title, detail, newFix, service, backend, urls, suggestion, liveReload, output);
     }
 
     Problem withLiveReload(String eventsUrl) {
-        return new Problem(status, title, detail, fix, service, backend, urls, suggestion, eventsUrl);
+        return new Problem(status, title, detail, fix, service, backend, urls, suggestion, eventsUrl, output);
+    }
+
+    Problem withOutput(List<String> lines) {
+        return new Problem(status, title, detail, fix, service, backend, urls, suggestion, liveReload, lines);
     }
 }

@@ -358,7 +358,8 @@ public final class Registry {
     /** A file service whose backends are, for now, the ones registered under its name (by {@code loopgate run}). */
     private static ServiceEntry takenOver(ServiceConfig declared, Collection<Registration> regs) {
         return new ServiceEntry(
-                declared.withBackends(regs.stream().map(Registration::url).toList()),
+                declared.withBackends(regs.stream().map(Registration::url).toList())
+                        .withoutProcess(),
                 "file",
                 regs.stream()
                         .map(r -> new BackendEntry(r.id(), r.url(), "api", r.expiresAt()))

@@ -31,7 +31,8 @@ public final class Route {
                 null,
                 Duration.ZERO,
                 false,
-                0);
+                0,
+                null);
         dev.loopgate.health.BackendStates own = new dev.loopgate.health.BackendStates(java.time.Clock.systemUTC());
         return new Route(s, "/", List.of(new Backend(DIRECT, url.id(), url, own)));
     }

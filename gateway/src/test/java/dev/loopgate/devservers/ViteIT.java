@@ -125,6 +125,37 @@ class ViteIT {
     }
 
     @Test
+    void aViteServerDeclaredWithACommandStartsOnTheFirstRequestAndStopsWithNothingLeft() throws Exception {
+        gateway = Gateway.start(new Gateway.Options(
+                config("  web:\n    command: npm run dev -- --port {port} --strictPort\n    dir: " + PROJECT + "\n"),
+                null,
+                0,
+                new StateDir(dir.resolve("state")),
+                Duration.ofMillis(200)));
+
+        HttpResponse<String> first = Local.get(gateway.port(), "web.localhost", "/");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("hello from vite");
+        String services = Local.get(gateway.port(), "loopgate.localhost", "/api/v1/services")
+                .body();
+        Matcher pid = Pattern.compile("\"pid\":(\\d+)").matcher(services);
+        Matcher port = Pattern.compile("\"port\":(\\d+)").matcher(services);
+        assertThat(pid.find() && port.find()).as(services).isTrue();
+        ProcessHandle npm = ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow();
+        List<ProcessHandle> started =
+                new java.util.ArrayList<>(npm.descendants().toList());
+        started.add(npm);
+        assertThat(started).as("npm and the node process running Vite").hasSizeGreaterThanOrEqualTo(2);
+
+        gateway.close();
+        gateway = null;
+
+        assertThat(started).noneMatch(ProcessHandle::isAlive);
+        assertThat(Local.listening(Integer.parseInt(port.group(1)))).isFalse();
+    }
+
+    @Test
     void vitesChunkedBlockedRequestBecomesThePageThatNamesTheConfigLine() throws Exception {
         int port = Local.freePort();
         vite = new ProcessBuilder(

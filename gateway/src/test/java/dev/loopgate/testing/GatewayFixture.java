@@ -69,7 +69,8 @@ public final class GatewayFixture implements AutoCloseable {
                                 inspector,
                                 configError::get,
                                 registry::shadowed,
-                                false),
+                                false,
+                                null),
                         Clock.systemUTC()),
                 ExchangeObserver.both(metrics, inspector));
         ref.set(server);

@@ -111,6 +111,12 @@ public final class GatewayProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL: the gateway gets no chance to clean up, as after a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -2,7 +2,7 @@
 "use strict";
 
 const MAX_ROWS = 500;
-const state = { services: [], requests: [], signedIn: false, selected: null };
+const state = { services: [], requests: [], signedIn: false, selected: null, logs: {} };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, props, ...children) {
@@ -49,7 +49,7 @@ function renderServices(data) {
 
 function serviceRow(s) {
   const urls = el("td", { class: "url" }, s.urls.map((u) => el("div", {}, el("a", { href: u, text: u }))));
-  const backends = el("td", {}, s.backends.map((b) => backendLine(s, b)));
+  const backends = el("td", {}, s.process ? processLines(s) : [], s.backends.map((b) => backendLine(s, b)));
   const st = s.stats || {};
   const errors = st.requests ? Math.round(st.error_ratio * 1000) / 10 + "%" : "–";
   return el("tr", { "data-service": s.name },
@@ -76,6 +76,46 @@ function backendLine(service, b) {
   }
   if (b.last_error && b.health !== "up") line.append(el("span", { class: "error-text", text: b.last_error }));
   return line;
+}
+
+// A command loopgate runs: its state, start/stop, and its output while the panel is open (fetched each second, as
+// it is written; the panel survives the re-rendering of the table).
+function processLines(s) {
+  const p = s.process;
+  const what = p.state + (p.pid ? " · pid " + p.pid : "") + " · port " + p.port
+    + (p.restarts ? " · " + p.restarts + " restart" + (p.restarts > 1 ? "s" : "") : "")
+    + (p.exit_code != null ? " · last exit " + p.exit_code : "");
+  const line = el("div", { class: "backend process", "data-process": s.name },
+    el("span", { class: "health " + (p.state === "running" ? "up" : p.state === "crashed" ? "down" : "unknown"), text: p.state }),
+    el("code", { text: p.command, title: what }),
+    el("span", { class: "muted", text: what }));
+  const running = p.state === "running" || p.state === "starting";
+  const act = el("button", { type: "button", class: "remove", text: running ? "Stop" : "Start", disabled: !state.signedIn,
+    title: state.signedIn ? "" : "Sign in with 'loopgate dashboard' to change things" });
+  act.addEventListener("click", () => change("POST", "/api/v1/services/" + encodeURIComponent(s.name) + (running ? "/stop" : "/start"),
+    (running ? "stopping " : "starting ") + s.name));
+  line.append(act);
+  if (p.problem) line.append(el("span", { class: "error-text", text: p.problem }));
+  const log = state.logs[s.name] || (state.logs[s.name] = { open: false, next: 0, lines: [] });
+  const pre = el("pre", { class: "output", "data-output": s.name, text: log.lines.join("\n") });
+  const details = el("details", { open: log.open }, el("summary", { text: "Output" }), pre);
+  details.addEventListener("toggle", () => { log.open = details.open; if (log.open) followOutput(s.name); });
+  return [line, details];
+}
+
+async function followOutput(name) {
+  const log = state.logs[name];
+  while (log.open) {
+    const res = await fetch("/api/v1/services/" + encodeURIComponent(name) + "/logs?" + (log.next ? "after=" + log.next : "n=200"));
+    if (res.ok) {
+      const body = await res.json();
+      log.lines = log.lines.concat(body.lines.map((l) => (l.stream === "loopgate" ? "[loopgate] " : "") + l.text)).slice(-1000);
+      log.next = body.next;
+      const pre = document.querySelector('pre[data-output="' + CSS.escape(name) + '"]');
+      if (pre && body.lines.length) { pre.textContent = log.lines.join("\n"); pre.scrollTop = pre.scrollHeight; }
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 function updateServiceFilter() {
