@@ -46,7 +46,6 @@ final class Exchange implements Backends.Callback {
     private BackendWait wait;
     private boolean retriedStale;
     private boolean requestComplete;
-    private boolean requestBodyStarted;
     private boolean clientKeepAlive;
     private HeldResponse held;
 
@@ -92,58 +91,25 @@ final class Exchange implements Backends.Callback {
     }
 
     void start() {
-        if (route.service().process() != null && !gateway.onDemand().demand(route.serviceName())) {
-            waitForCommand();
-            return;
-        }
-        Backend first = route.pick();
-        if (first != null) {
-            backend.choose(first);
-            acquire(true);
-        } else if (BackendWait.possible(route)) {
-            to(ExchangePhase.WAITING);
-            wait = BackendWait.start(route, client.eventLoop(), this::resumeAfterWait, this::waitTimedOut);
-        } else {
-            to(ExchangePhase.DONE);
-            client.answer(BackendFailure.noBackend(route), clientKeepAlive && bodyless);
-        }
-    }
-
-    /**
-     * The service's command is starting (this request may have started it). A browser gets the page that shows its
-     * output and reloads when it is ready; other clients wait for it, up to its {@code ready.timeout}.
-     */
-    private void waitForCommand() {
         String accept = accept();
-        boolean browser = request.method().equals(HttpMethod.GET) && accept != null && accept.contains("text/html");
-        if (browser || !BackendWait.possible(route)) {
-            commandNotServing();
-            return;
+        boolean page = request.method().equals(HttpMethod.GET) && accept != null && accept.contains("text/html");
+        wait = BackendChoice.choose(route, gateway, client.eventLoop(), page, this::connectTo, this::answerInstead);
+        if (wait != null) {
+            to(ExchangePhase.WAITING);
         }
-        to(ExchangePhase.WAITING);
-        wait = BackendWait.forCommand(
-                route, client.eventLoop(), gateway.onDemand(), this::resumeAfterWait, this::commandNotServing);
     }
 
-    private void commandNotServing() {
+    private void connectTo(Backend b) {
         wait = null;
-        to(ExchangePhase.DONE);
-        Problem page = ProcessPages.of(route.serviceName(), gateway.onDemand(), gateway.eventsUrl(route.serviceName()));
-        client.answer(page, clientKeepAlive && bodyless);
-    }
-
-    private void resumeAfterWait(Backend up) {
-        wait = null;
-        backend.choose(up);
+        backend.choose(b);
         acquire(true);
     }
 
-    private void waitTimedOut() {
+    /** No backend will take the request: loopgate's page says why (none up, the command exited or is starting). */
+    private void answerInstead(Problem page) {
         wait = null;
         to(ExchangePhase.DONE);
-        client.answer(
-                BackendFailure.noBackend(route).withLiveReload(gateway.eventsUrl(route.serviceName())),
-                clientKeepAlive && bodyless);
+        client.answer(page, clientKeepAlive && bodyless);
     }
 
     private void acquire(boolean allowPooled) {
@@ -209,7 +175,6 @@ final class Exchange implements Backends.Callback {
         }
         boolean last = content instanceof LastHttpContent;
         log.addBytesIn(content.content().readableBytes());
-        requestBodyStarted |= content.content().isReadable();
         if (last) {
             HeaderRules.filterRequestTrailers(((LastHttpContent) content).trailingHeaders());
         }
@@ -495,13 +460,5 @@ final class Exchange implements Backends.Callback {
 
     AccessLog.Entry log() {
         return log;
-    }
-
-    boolean requestComplete() {
-        return requestComplete;
-    }
-
-    boolean requestBodyStarted() {
-        return requestBodyStarted;
     }
 }
