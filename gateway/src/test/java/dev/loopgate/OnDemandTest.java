@@ -204,6 +204,18 @@ class OnDemandTest {
     }
 
     @Test
+    void removingTheServiceFromTheFileStopsItsCommand() throws Exception {
+        gateway("command: python3 -m http.server {port} --bind 127.0.0.1 & wait\n");
+        assertThat(get("web.localhost", "/index.html", null).statusCode()).isEqualTo(200);
+        List<ProcessHandle> started = startedProcesses();
+
+        Files.writeString(dir.resolve("loopgate.yaml"), "services:\n  api: 9\n");
+
+        Wait.until("the removed service's command to stop", Duration.ofSeconds(15), () -> started.stream()
+                .noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
     void theLogsEndpointGivesTheOutputInOrderAndWhatFollowsASequenceNumber() throws Exception {
         gateway("command: for i in 1 2 3; do echo line $i; done; " + SERVER + "\n");
         assertThat(get("web.localhost", "/index.html", null).statusCode()).isEqualTo(200);

@@ -43,6 +43,7 @@ final class ManagedProcess {
         void answerWaiting(String service);
     }
 
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Exits within {@link #CRASH_WINDOW} that make a crash loop: no more automatic restarts. */
     static final int CRASH_LOOP = 5;
@@ -55,6 +56,7 @@ final class ManagedProcess {
     private final ProcessThread executor;
     private final Hooks hooks;
     private final Clock clock;
+    private final long firstBackoffMillis;
     private final OutputLog output = new OutputLog();
     private final AtomicInteger holds = new AtomicInteger();
     private final Deque<Instant> recentExits = new ArrayDeque<>();
@@ -75,6 +77,19 @@ final class ManagedProcess {
     private List<Thread> pumps = List.of();
 
     ManagedProcess(String service, int port, ProcessConfig config, ProcessThread executor, Hooks hooks, Clock clock) {
+        this(service, port, config, executor, hooks, clock, FIRST_BACKOFF.toMillis());
+    }
+
+    /** With another first back-off (tests: the crash loop within seconds, not a quarter of a minute). */
+    ManagedProcess(
+            String service,
+            int port,
+            ProcessConfig config,
+            ProcessThread executor,
+            Hooks hooks,
+            Clock clock,
+            long firstBackoffMillis) {
+        this.firstBackoffMillis = firstBackoffMillis;
         this.service = service;
         this.port = port;
         this.config = config;
@@ -243,7 +258,7 @@ final class ManagedProcess {
             recentExits.clear();
             return;
         }
-        long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failuresInARow - 1, 5));
+        long delay = Math.min(MAX_BACKOFF.toMillis(), firstBackoffMillis << Math.min(failuresInARow - 1, 5));
         output.append("loopgate", "restarting in " + Durations.format(Duration.ofMillis(delay)));
         ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
         self[0] = executor.schedule(
