@@ -116,7 +116,8 @@ public final class AdminHandler implements AdminRequests {
                     HttpResponseStatus.OK,
                     ServicesJson.withNotices(
                             ServicesJson.withProcesses(
-                                    ServicesJson.of(table, gatewayPort, admin.health()), admin.processes()),
+                                    ServicesJson.of(table, gatewayPort, admin.health(), admin.registry()::leaseExpiry),
+                                    admin.processes()),
                             admin.notices().get()));
             case SignIn.SESSION -> signIn.status(request, alloc);
             case SignIn.LOGIN -> signIn.login(request, alloc);

@@ -65,7 +65,9 @@ final class DashboardStream implements AdminRequests.Stream {
     /** With check times for sending; without them to tell whether anything a person would notice changed. */
     private ObjectNode services(int port, boolean withCheckTimes) {
         ObjectNode root = ServicesJson.withProcesses(
-                ServicesJson.of(admin.routes().current(), port, admin.health(), withCheckTimes), admin.processes());
+                ServicesJson.of(
+                        admin.routes().current(), port, admin.health(), withCheckTimes, admin.registry()::leaseExpiry),
+                admin.processes());
         List<Inspector.Entry> all = admin.inspector().recent(null, null, Integer.MAX_VALUE);
         ServicesJson.withStats(root, ServiceStats.of(all, clock.millis()));
         ServicesJson.withNotices(root, admin.notices().get());

@@ -11,6 +11,7 @@ import dev.loopgate.process.Supervisor;
 import dev.loopgate.routing.BackendEntry;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.ServiceEntry;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -18,15 +19,20 @@ import java.util.Map;
 final class ServicesJson {
     private ServicesJson() {}
 
-    static ObjectNode of(RouteTable table, int port, BackendStates health) {
-        return of(table, port, health, true);
+    static ObjectNode of(RouteTable table, int port, BackendStates health, Leases leases) {
+        return of(table, port, health, true, leases);
+    }
+
+    /** When an API backend's lease runs out: kept by the registry, since a renewal builds no new route table. */
+    interface Leases {
+        Instant expiry(String service, String id);
     }
 
     /**
      * @param withCheckTimes whether to include {@code last_check}, which changes with every probe; without it the
      *     result changes only when something a person would notice does
      */
-    static ObjectNode of(RouteTable table, int port, BackendStates health, boolean withCheckTimes) {
+    static ObjectNode of(RouteTable table, int port, BackendStates health, boolean withCheckTimes, Leases leases) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("services");
         Map<String, List<String>> urls = table.urls(port);
@@ -60,10 +66,11 @@ final class ServicesJson {
                 if (h.latencyMicros() >= 0 && withCheckTimes) {
                     bn.put("latency_ms", h.latencyMicros() / 1000.0);
                 }
-                if (b.leaseExpiresAt() == null) {
+                Instant lease = b.source().equals("api") ? leases.expiry(s.name(), b.id()) : b.leaseExpiresAt();
+                if (lease == null) {
                     bn.putNull("lease_expires_at");
                 } else {
-                    bn.put("lease_expires_at", b.leaseExpiresAt().toString());
+                    bn.put("lease_expires_at", lease.toString());
                 }
             }
         }

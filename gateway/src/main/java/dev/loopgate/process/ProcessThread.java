@@ -46,8 +46,14 @@ final class ProcessThread {
         return work.submit(task).get(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops taking work and waits (briefly) for what is running, so that nothing writes after it returns. */
     void shutdown() {
         timers.shutdownNow();
         work.shutdown();
+        try {
+            work.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

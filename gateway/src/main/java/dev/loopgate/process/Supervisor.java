@@ -293,7 +293,7 @@ public final class Supervisor implements OnDemand, AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the services' commands: {}", e.toString());
         }
-        records.save(Map.of());
         executor.shutdown();
+        records.save(Map.of());
     }
 }

@@ -28,6 +28,16 @@ public record Registration(
         paths = List.copyOf(paths);
     }
 
+    /** Whether {@code other} routes exactly as this one does: a renewal that only moves the lease. */
+    boolean sameRoute(Registration other) {
+        return url.equals(other.url)
+                && hosts.equals(other.hosts)
+                && paths.equals(other.paths)
+                && stripPrefix == other.stripPrefix
+                && health.equals(other.health)
+                && java.util.Objects.equals(ttl, other.ttl);
+    }
+
     boolean expired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
     }

@@ -36,6 +36,7 @@ public final class Registry {
     private final RegistrationStore store;
     private final Clock clock;
     private final Consumer<String> backendGone;
+    private boolean leasesUnsaved;
     private final BackendStates health;
     private final Map<String, Map<String, Registration>> api = new LinkedHashMap<>();
     private Map<String, Map<String, Registration>> docker = Map.of();
@@ -95,6 +96,13 @@ public final class Registry {
         Outcome outcome = existing != null && existing.containsKey(r.id()) ? Outcome.RENEWED : Outcome.CREATED;
         Registration previous =
                 api.computeIfAbsent(r.service(), s -> new LinkedHashMap<>()).put(r.id(), r);
+        if (previous != null && previous.sameRoute(r)) {
+            // A lease renewal (`loopgate run` sends one every few seconds): nothing routable changed, so no new route
+            // table and no synchronous save; the next lease check, within a quarter second, writes it. A crash in
+            // between only leaves a shorter lease on disk, which the client's next renewal extends again.
+            leasesUnsaved = true;
+            return outcome;
+        }
         saveOrUndo(() -> {
             Map<String, Registration> regs = api.get(r.service());
             if (previous != null) {
@@ -218,12 +226,15 @@ public final class Registry {
         return regs.size();
     }
 
-    /** Drops registrations whose lease ran out; called about every quarter second. */
+    /** Drops registrations whose lease ran out, and saves renewed leases; called about every quarter second. */
     public synchronized void expireLeases() {
         Instant now = clock.instant();
         List<Registration> gone = new ArrayList<>();
         api.values().forEach(regs -> regs.values().removeIf(r -> r.expired(now) && gone.add(r)));
         if (gone.isEmpty()) {
+            if (leasesUnsaved) {
+                save();
+            }
             return;
         }
         api.values().removeIf(Map::isEmpty);
@@ -261,6 +272,7 @@ public final class Registry {
         if (store != null) {
             try {
                 store.save(registrations());
+                leasesUnsaved = false;
             } catch (IOException e) {
                 undo.run();
                 throw new RegistryException(
@@ -276,14 +288,26 @@ public final class Registry {
     /** For lease expiry: the removal stands even if it cannot be saved, since a restart drops lapsed leases too. */
     private void publishAndSave() {
         publish();
+        save();
+    }
+
+    private void save() {
         if (store == null) {
             return;
         }
         try {
             store.save(registrations());
+            leasesUnsaved = false;
         } catch (IOException e) {
             log.warn("cannot save API registrations to {}: {}", store.file(), e.getMessage());
         }
+    }
+
+    /** When the lease of an API backend runs out; {@code null} without a lease or for another source. */
+    public synchronized Instant leaseExpiry(String service, String id) {
+        Map<String, Registration> regs = api.get(service);
+        Registration r = regs == null ? null : regs.get(id);
+        return r == null ? null : r.expiresAt();
     }
 
     private void publish() {

@@ -56,7 +56,7 @@ class BackendStateTest {
         before.answered(500, 3);
         before.preferIpv6(true);
 
-        registry.register(api("one", 9001)); // a lease renewal: a new table, new Backend objects
+        registry.register(api("three", 9003)); // another registration: a new table, new Backend objects
         Backend after = backend(routes, "one");
         assertThat(after).isNotSameAs(before);
         assertThat(after.inFlight())
