@@ -3,10 +3,12 @@ package dev.loopgate.proxy;
 import dev.loopgate.config.GatewayConfig;
 import dev.loopgate.routing.HostNames;
 import dev.loopgate.routing.Route;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     static final int MAX_STREAMS = 256;
     /** A locally answered request's body is read and dropped up to this size; beyond it the connection closes. */
     private static final long MAX_DISCARDED_BODY = 64 * 1024;
+    /** How long a closing connection still reads and drops what the client sends. */
+    static final long LINGER_MILLIS = 2000;
 
     /** Where the connection is between requests. */
     enum State {
@@ -60,6 +65,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Deadline headTimer;
     private boolean keepAliveAfterDiscard;
     private boolean readPending;
+    private boolean lingering;
     private AdminExchange adminExchange;
     private AccessLog.Entry localLog;
 
@@ -88,7 +94,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (readPending && state != State.CLOSING) {
+        if (readPending && state != State.CLOSING || lingering) {
             ctx.read();
         }
     }
@@ -360,10 +366,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         closeAfterFlush();
     }
 
+    /**
+     * Ends the connection once the response is out. A client may still be sending (a body loopgate refused, say):
+     * closing with its bytes unread makes the kernel answer with a reset, which can destroy the response before the
+     * client reads it (RFC 9112 §9.6). So the response is finished, the sending side half-closed, and what still
+     * arrives is read and dropped until the client closes too, for at most {@link #LINGER_MILLIS}.
+     */
     private void closeAfterFlush() {
         state = State.CLOSING;
         headTimer.cancel();
-        TunnelHandler.closeOnFlush(ctx.channel());
+        Channel ch = ctx.channel();
+        if (!(ch instanceof DuplexChannel duplex)) {
+            TunnelHandler.closeOnFlush(ch);
+            return;
+        }
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (!written.isSuccess() || !ch.isActive()) {
+                ch.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(shut -> {
+                lingering = true;
+                headTimer.arm(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS), ch::close);
+                ctx.read();
+            });
+        });
     }
 
     void closeNow() {
