@@ -243,6 +243,7 @@ class OnDemandTest {
         assertThat(start.code()).as(start.out()).isZero();
         assertThat(start.out()).contains("starting web (was stopped");
         Wait.until("the command to run", Duration.ofSeconds(10), () -> state().equals("running"));
+        assertThat(CliRunner.run(state, "ls").out()).containsPattern("web .* \\(command running, pid \\d+\\)");
         assertThat(CliRunner.run(state, "logs", "web").out()).contains("hello");
 
         java.io.StringWriter followed = new java.io.StringWriter();
@@ -252,6 +253,8 @@ class OnDemandTest {
                 .execute("logs", "--state-dir", state.toString(), "web", "-f", "-n", "1"));
         follower.start();
         try {
+            Wait.until("-f to print the last line", Duration.ofSeconds(10), () -> !followed.toString()
+                    .isEmpty());
             assertThat(CliRunner.run(state, "restart", "web").code()).isZero();
             Wait.until("-f to print the restart", Duration.ofSeconds(10), () -> followed.toString()
                     .contains("[loopgate] stopping (loopgate restart)"));

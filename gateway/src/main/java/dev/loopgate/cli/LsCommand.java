@@ -61,11 +61,22 @@ final class LsCommand implements Callable<Integer> {
                     i < urls.size() ? urls.get(i) : "",
                     b == null ? (i == 0 ? "(none)" : "") : b.path("url").asText(),
                     b == null ? "" : b.path("source").asText(),
-                    b == null ? "" : b.path("health").asText() + lease(b)
+                    b == null ? "" : b.path("health").asText() + lease(b) + (i == 0 ? command(s) : "")
                 });
             }
         }
         return Cli.columns(rows);
+    }
+
+    /** For a service whose command loopgate runs: its state, and why it is not serving. */
+    private static String command(JsonNode service) {
+        JsonNode p = service.path("process");
+        if (p.isMissingNode()) {
+            return "";
+        }
+        return " (command " + p.path("state").asText()
+                + (p.path("pid").isNumber() ? ", pid " + p.path("pid").asLong() : "")
+                + (p.path("problem").isTextual() ? ": " + p.path("problem").asText() : "") + ")";
     }
 
     private static String lease(JsonNode backend) {
