@@ -2,36 +2,19 @@ package dev.loopgate.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.loopgate.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
-    private Instant now = Instant.parse("2026-11-27T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final Sessions sessions = new Sessions(clock);
 
     @Test
     void aCodeExpiresUnusedAfterItsLifetime() {
         String code = sessions.newLoginCode();
-        now = now.plus(Sessions.CODE_LIFETIME).plusSeconds(1);
+        clock.advance(Sessions.CODE_LIFETIME.plusSeconds(1));
         assertThat(sessions.redeem(code)).isNull();
     }
 
@@ -40,9 +23,9 @@ class SessionsTest {
         String session = sessions.redeem(sessions.newLoginCode());
         String cookie = "theme=dark; " + Sessions.COOKIE + "=" + session;
         assertThat(sessions.isSignedIn(cookie)).isTrue();
-        now = now.plus(Sessions.SESSION_LIFETIME).minus(Duration.ofMinutes(1));
+        clock.advance(Sessions.SESSION_LIFETIME.minus(Duration.ofMinutes(1)));
         assertThat(sessions.isSignedIn(cookie)).isTrue();
-        now = now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         assertThat(sessions.isSignedIn(cookie)).isFalse();
     }
 

@@ -8,11 +8,10 @@ import dev.loopgate.config.HealthConfig;
 import dev.loopgate.health.BackendStates;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
+import dev.loopgate.testing.MovableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,25 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaseRenewalTest {
     @TempDir
     Path dir;
-
-    private static final class MovableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static Registration lease(Instant now, String url) {
         BackendUrl u = BackendUrl.parse(url);
@@ -61,43 +41,46 @@ class LeaseRenewalTest {
 
     @Test
     void aRenewalKeepsTheRouteTableAndIsSavedByTheNextLeaseCheck() throws Exception {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
         BackendStates health = new BackendStates(clock);
         Routes routes = new Routes(RouteTable.build(GatewayConfig.defaults(), List.of(), health));
         RegistrationStore store = new RegistrationStore(dir.resolve("registrations.json"));
         Registry registry = new Registry(routes, GatewayConfig.defaults(), store, clock, a -> {}, health);
-        Instant first = clock.now;
+        Instant first = clock.instant();
         assertThat(registry.register(lease(first, "http://127.0.0.1:4000"))).isEqualTo(Registry.Outcome.CREATED);
         RouteTable table = routes.current();
 
-        clock.now = first.plusSeconds(10);
-        assertThat(registry.register(lease(clock.now, "http://127.0.0.1:4000"))).isEqualTo(Registry.Outcome.RENEWED);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(registry.register(lease(clock.instant(), "http://127.0.0.1:4000")))
+                .isEqualTo(Registry.Outcome.RENEWED);
 
         assertThat(routes.current()).as("no new route table for a renewal").isSameAs(table);
-        assertThat(registry.leaseExpiry("api", "b1")).isEqualTo(clock.now.plusSeconds(30));
-        assertThat(store.load(clock.now)).extracting(Registration::expiresAt).containsExactly(first.plusSeconds(30));
+        assertThat(registry.leaseExpiry("api", "b1")).isEqualTo(clock.instant().plusSeconds(30));
+        assertThat(store.load(clock.instant()))
+                .extracting(Registration::expiresAt)
+                .containsExactly(first.plusSeconds(30));
 
         registry.expireLeases();
 
-        assertThat(store.load(clock.now))
+        assertThat(store.load(clock.instant()))
                 .extracting(Registration::expiresAt)
-                .containsExactly(clock.now.plusSeconds(30));
+                .containsExactly(clock.instant().plusSeconds(30));
     }
 
     @Test
     void aReRegistrationThatChangesTheBackendIsRoutedAndSavedAtOnce() throws Exception {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
         BackendStates health = new BackendStates(clock);
         Routes routes = new Routes(RouteTable.build(GatewayConfig.defaults(), List.of(), health));
         RegistrationStore store = new RegistrationStore(dir.resolve("registrations.json"));
         Registry registry = new Registry(routes, GatewayConfig.defaults(), store, clock, a -> {}, health);
-        registry.register(lease(clock.now, "http://127.0.0.1:4000"));
+        registry.register(lease(clock.instant(), "http://127.0.0.1:4000"));
 
-        registry.register(lease(clock.now, "http://127.0.0.1:4001"));
+        registry.register(lease(clock.instant(), "http://127.0.0.1:4001"));
 
         assertThat(routes.current().services().get("api").backends())
                 .extracting(b -> b.url().port())
                 .containsExactly(4001);
-        assertThat(store.load(clock.now)).extracting(r -> r.url().port()).containsExactly(4001);
+        assertThat(store.load(clock.instant())).extracting(r -> r.url().port()).containsExactly(4001);
     }
 }
