@@ -3,6 +3,8 @@ package dev.loopgate.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +56,20 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
         Exchange e = exchange;
-        if (e != null) {
-            e.onBackendMessage(msg);
+        if (e != null && (msg instanceof HttpResponse || msg instanceof HttpContent)) {
+            // A FullHttpResponse is both: its head goes first, then its content (the exchange owns it from here).
+            if (msg instanceof HttpResponse res) {
+                e.onResponseHead(res);
+            }
+            if (msg instanceof HttpContent c) {
+                e.onResponseContent(c);
+            }
             return;
         }
         ReferenceCountUtil.release(msg);
+        if (e != null) {
+            return; // not an HTTP message: nothing the exchange could use
+        }
         log.debug("{} backend sent data while idle; closing", ctx.channel());
         ctx.close();
     }

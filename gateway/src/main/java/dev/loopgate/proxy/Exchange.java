@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 
 /**
@@ -194,24 +193,11 @@ final class Exchange implements Backends.Callback {
         flow.clientWritabilityChanged(backend.channel());
     }
 
-    void onBackendMessage(Object msg) {
+    /** A response head from the backend (1xx, 101 or final); {@link BackendConnection} hands over each part. */
+    void onResponseHead(HttpResponse res) {
         if (finished()) {
-            ReferenceCountUtil.release(msg);
-            return;
+            return; // its content, if any, is released by onResponseContent
         }
-        if (msg instanceof HttpResponse res) {
-            onResponseHead(res);
-            if (msg instanceof HttpContent) {
-                onResponseContent((HttpContent) msg);
-            }
-        } else if (msg instanceof HttpContent c) {
-            onResponseContent(c);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private void onResponseHead(HttpResponse res) {
         int code = res.status().code();
         if (code >= 200 || code == 101) {
             // Not on a 1xx: response_timeout covers the whole wait for the final response (RFC 9110 §15.2).
@@ -262,7 +248,11 @@ final class Exchange implements Backends.Callback {
         }
     }
 
-    private void onResponseContent(HttpContent c) {
+    void onResponseContent(HttpContent c) {
+        if (finished()) {
+            c.release();
+            return;
+        }
         if (c.decoderResult().isFailure()) {
             // A broken chunk line or terminator part-way through: the response cannot be completed. Ending it with a
             // clean last chunk would hand the client a body that looks whole, so the client connection is cut instead,
