@@ -1,0 +1,101 @@
+package dev.loopgate.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.AsyncMapping;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The TLS context for each name a client asks for (SNI), for Netty's {@code SniHandler}: issued by the local CA off
+ * the event loop, once per name however many handshakes ask at the same moment, and kept until it is within
+ * {@link #RENEW_BEFORE} of its expiry. A name the CA may not sign fails the handshake with a clean alert.
+ */
+public final class Certificates implements AsyncMapping<String, SslContext> {
+    /** A leaf this close to its end is replaced on the next handshake that asks for it. */
+    static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    private final LocalCa ca;
+    private final Executor issuer;
+    private final Clock clock;
+    private final String fallbackName;
+    private final ConcurrentHashMap<String, CompletableFuture<Entry>> cache = new ConcurrentHashMap<>();
+    private final AtomicInteger issued = new AtomicInteger();
+
+    private record Entry(SslContext context, Instant notAfter) {}
+
+    /**
+     * @param issuer where certificates are made (key generation and signing take milliseconds: not on an event loop);
+     *     handing work to it must not block (a lock-free queue), since handshakes ask from event loops
+     * @param fallbackName the name served to a handshake without SNI (loopgate's admin host)
+     */
+    public Certificates(LocalCa ca, Executor issuer, Clock clock, String fallbackName) {
+        this.ca = ca;
+        this.issuer = issuer;
+        this.clock = clock;
+        this.fallbackName = fallbackName;
+    }
+
+    @Override
+    public Future<SslContext> map(String sni, Promise<SslContext> promise) {
+        String name = sni == null ? fallbackName : sni.toLowerCase(Locale.ROOT);
+        if (!ca.mayName(name)) {
+            return promise.setFailure(new SSLHandshakeException(
+                    "loopgate serves HTTPS for localhost names only; no certificate for " + name));
+        }
+        CompletableFuture<Entry> entry = cache.compute(name, (n, old) -> current(old) ? old : issue(n));
+        entry.whenComplete((e, failure) -> {
+            if (failure != null) {
+                cache.remove(name, entry); // the next handshake tries again
+                promise.tryFailure(failure);
+            } else {
+                promise.trySuccess(e.context());
+            }
+        });
+        return promise;
+    }
+
+    /** Still good: being issued, or issued and not yet near its end. */
+    private boolean current(CompletableFuture<Entry> old) {
+        if (old == null || old.isCompletedExceptionally()) {
+            return false;
+        }
+        Entry e = old.getNow(null);
+        return e == null || clock.instant().isBefore(e.notAfter().minus(RENEW_BEFORE));
+    }
+
+    private CompletableFuture<Entry> issue(String name) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        LocalCa.Leaf leaf = ca.issue(name);
+                        X509Certificate cert = leaf.certificate();
+                        SslContext context = SslContextBuilder.forServer(leaf.key(), cert)
+                                .sslProvider(SslProvider.JDK)
+                                .protocols("TLSv1.3", "TLSv1.2")
+                                .build();
+                        issued.incrementAndGet();
+                        return new Entry(context, cert.getNotAfter().toInstant());
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                issuer);
+    }
+
+    /** How many certificates were made (each name once until it nears its end). */
+    int issued() {
+        return issued.get();
+    }
+}
