@@ -1,4 +1,5 @@
-// The loopgate dashboard: one EventSource on /api/v1/stream feeds everything; nothing polls.
+// The loopgate dashboard: one EventSource on /api/v1/stream feeds everything; only an open Output panel polls (its
+// command's log, once a second).
 "use strict";
 
 const MAX_ROWS = 500;
