@@ -272,7 +272,7 @@ class OnDemandTest {
     }
 
     @Test
-    void doctorExplainsACommandThatIsNotFoundAndOneThatListensOnAnotherPort() throws Exception {
+    void doctorExplainsACommandThatIsNotFoundOneThatListensOnAnotherPortAndOneThatExits() throws Exception {
         Files.writeString(
                 dir.resolve("loopgate.yaml"),
                 """
@@ -285,6 +285,10 @@ class OnDemandTest {
                     command: exec python3 -m http.server 0 --bind 127.0.0.1
                     autostart: true
                     ready: { timeout: 1s }
+                  jobs:
+                    command: "echo 'config.yml: no such file' >&2; exit 3"
+                    autostart: true
+                    restart: no
                 """);
         gateway = Gateway.start(new Gateway.Options(
                 dir.resolve("loopgate.yaml"), null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(100)));
@@ -295,7 +299,8 @@ class OnDemandTest {
                                 .body())
                         .path("services");
                 return services.get(0).path("process").path("problem").isTextual()
-                        && services.get(1).path("process").path("problem").isTextual();
+                        && services.get(1).path("process").path("problem").isTextual()
+                        && services.get(2).path("process").path("problem").isTextual();
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -309,7 +314,9 @@ class OnDemandTest {
                         + " program was not found")
                 .containsPattern("FAIL  command api: it listens on 127\\.0\\.0\\.1:\\d+, not on port \\d+ that"
                         + " loopgate gave it")
-                .contains("fix: make the command use {port}");
+                .contains("fix: make the command use {port}")
+                .contains("FAIL  command jobs: `echo 'config.yml: no such file' >&2; exit 3` exited with status 3 — its"
+                        + " last line: config.yml: no such file");
     }
 
     /** The command's process and everything it started, while they run. */

@@ -129,9 +129,14 @@ final class DoctorCommand implements Callable<Integer> {
         String name = service.path("name").asText();
         JsonNode p = service.path("process");
         List<String> last = new ArrayList<>();
-        AdminClient.Reply logs = client.get("/api/v1/services/" + RegisterCommand.encode(name) + "/logs?n=5");
+        AdminClient.Reply logs = client.get("/api/v1/services/" + RegisterCommand.encode(name) + "/logs?n=20");
         if (logs.ok()) {
-            logs.body().path("lines").forEach(l -> last.add(l.path("text").asText()));
+            // What the command itself wrote, not loopgate's notes about it.
+            logs.body().path("lines").forEach(l -> {
+                if (!l.path("stream").asText().equals("loopgate")) {
+                    last.add(l.path("text").asText());
+                }
+            });
         }
         return new CommandCheck.Command(
                 name,
