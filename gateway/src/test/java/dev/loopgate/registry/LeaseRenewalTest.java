@@ -39,13 +39,20 @@ class LeaseRenewalTest {
                 now.plus(ttl));
     }
 
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
+    private final BackendStates health = new BackendStates(clock);
+    private final Routes routes = new Routes(RouteTable.build(GatewayConfig.defaults(), List.of(), health));
+    private RegistrationStore store;
+    private Registry registry;
+
+    @org.junit.jupiter.api.BeforeEach
+    void start() {
+        store = new RegistrationStore(dir.resolve("registrations.json"));
+        registry = new Registry(routes, GatewayConfig.defaults(), store, clock, a -> {}, health);
+    }
+
     @Test
     void aRenewalKeepsTheRouteTableAndIsSavedByTheNextLeaseCheck() throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
-        BackendStates health = new BackendStates(clock);
-        Routes routes = new Routes(RouteTable.build(GatewayConfig.defaults(), List.of(), health));
-        RegistrationStore store = new RegistrationStore(dir.resolve("registrations.json"));
-        Registry registry = new Registry(routes, GatewayConfig.defaults(), store, clock, a -> {}, health);
         Instant first = clock.instant();
         assertThat(registry.register(lease(first, "http://127.0.0.1:4000"))).isEqualTo(Registry.Outcome.CREATED);
         RouteTable table = routes.current();
@@ -69,11 +76,6 @@ class LeaseRenewalTest {
 
     @Test
     void aReRegistrationThatChangesTheBackendIsRoutedAndSavedAtOnce() throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-12-02T10:00:00Z"));
-        BackendStates health = new BackendStates(clock);
-        Routes routes = new Routes(RouteTable.build(GatewayConfig.defaults(), List.of(), health));
-        RegistrationStore store = new RegistrationStore(dir.resolve("registrations.json"));
-        Registry registry = new Registry(routes, GatewayConfig.defaults(), store, clock, a -> {}, health);
         registry.register(lease(clock.instant(), "http://127.0.0.1:4000"));
 
         registry.register(lease(clock.instant(), "http://127.0.0.1:4001"));
