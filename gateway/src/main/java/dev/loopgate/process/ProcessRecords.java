@@ -35,7 +35,14 @@ final class ProcessRecords {
     }
 
     void save(Map<String, Entry> running) {
+        save(running, ProcessHandle.current());
+    }
+
+    /** {@code owner}: the gateway that runs them (this one; a test passes another). */
+    void save(Map<String, Entry> running, ProcessHandle owner) {
         ObjectNode root = Json.mapper().createObjectNode();
+        root.put("gateway_pid", owner.pid());
+        owner.info().startInstant().ifPresent(t -> root.put("gateway_started", t.toString()));
         ArrayNode list = root.putArray("processes");
         for (Entry e : running.values()) {
             list.addObject()
@@ -72,8 +79,40 @@ final class ProcessRecords {
         return out;
     }
 
+    /**
+     * The other gateway that recorded these processes and still runs (two gateways sharing a state directory), or
+     * {@code null}: its commands are its own to stop.
+     */
+    ProcessHandle liveOwner() {
+        try {
+            JsonNode root = Json.mapper().readTree(file.toFile());
+            long pid = root.path("gateway_pid").asLong(-1);
+            String started = root.path("gateway_started").asText(null);
+            if (pid <= 0 || pid == ProcessHandle.current().pid() || started == null) {
+                return null;
+            }
+            Instant at = Instant.parse(started);
+            return ProcessHandle.of(pid)
+                    .filter(h -> h.info().startInstant().map(at::equals).orElse(false))
+                    .orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Stops what is left of the previous run's groups (TERM, then KILL after {@code grace}); returns how many. */
     int stopLeftovers(Duration grace) throws InterruptedException {
+        if (Files.exists(file)) {
+            ProcessHandle owner = liveOwner();
+            if (owner != null) {
+                log.warn(
+                        "another loopgate (pid {}) uses the state directory {} and runs its commands; they are left"
+                                + " alone (give each gateway its own --state-dir)",
+                        owner.pid(),
+                        file.getParent());
+                return 0;
+            }
+        }
         int stopped = 0;
         for (Entry e : load()) {
             if (members(e).isEmpty()) {

@@ -50,6 +50,28 @@ class LeftoversTest {
     }
 
     @Test
+    void theCommandsOfAnotherGatewayThatStillRunsAreLeftAlone() throws Exception {
+        List<ProcessHandle> theirs = wrapper();
+        ProcessGroup g = groups.get(0);
+        // Another gateway (here a process that merely lives) recorded the group with this state directory.
+        ProcessGroup otherGateway = ProcessGroup.start(
+                new ProcessBuilder("sleep", "60").redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+        groups.add(otherGateway);
+        new ProcessRecords(state.resolve("processes.json"))
+                .save(
+                        Map.of(
+                                "web",
+                                new ProcessRecords.Entry(
+                                        "web", g.pid(), g.startedAt().orElseThrow())),
+                        ProcessHandle.of(otherGateway.pid()).orElseThrow());
+
+        Supervisor.start(state, new BackendStates(Clock.systemUTC()), Clock.systemUTC())
+                .close();
+
+        assertThat(theirs).allMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
     void theNextStartStopsTheWholeGroupALostGatewayStarted() throws Exception {
         List<ProcessHandle> left = wrapper();
         ProcessGroup g = groups.get(0);
