@@ -373,10 +373,6 @@ final class ManagedProcess {
         return port;
     }
 
-    ProcessConfig config() {
-        return config;
-    }
-
     OutputLog output() {
         return output;
     }

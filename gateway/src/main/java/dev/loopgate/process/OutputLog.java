@@ -37,11 +37,6 @@ public final class OutputLog {
         }
     }
 
-    /** The number of the last line written, 0 before the first. */
-    public synchronized long lastSeq() {
-        return next - 1;
-    }
-
     /** The last {@code n} lines, oldest first. */
     public synchronized List<Line> tail(int n) {
         List<Line> all = new ArrayList<>(lines);

@@ -3,6 +3,7 @@ package dev.loopgate.proxy;
 import dev.loopgate.routing.Backend;
 import dev.loopgate.routing.Route;
 import io.netty.channel.EventLoop;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -18,12 +19,13 @@ final class BackendChoice {
      * {@code connect} or {@code answer} already ran.
      *
      * @param page whether the client is a browser opening a page: it gets the "starting…" page instead of waiting
+     *     (asked only for a service whose command is starting, so ordinary requests do not pay for it)
      */
     static BackendWait choose(
             Route route,
             GatewayContext gateway,
             EventLoop loop,
-            boolean page,
+            BooleanSupplier page,
             Consumer<Backend> connect,
             Consumer<Problem> answer) {
         String service = route.serviceName();
@@ -31,7 +33,7 @@ final class BackendChoice {
             // The service's command is starting (this request may have started it).
             Runnable notServing =
                     () -> answer.accept(ProcessPages.of(service, gateway.onDemand(), gateway.eventsUrl(service)));
-            if (page || !BackendWait.possible(route)) {
+            if (page.getAsBoolean() || !BackendWait.possible(route)) {
                 notServing.run();
                 return null;
             }

@@ -90,12 +90,17 @@ final class Exchange implements Backends.Callback {
     }
 
     void start() {
-        String accept = accept();
-        boolean page = request.method().equals(HttpMethod.GET) && accept != null && accept.contains("text/html");
-        wait = BackendChoice.choose(route, gateway, client.eventLoop(), page, this::connectTo, this::answerInstead);
+        wait = BackendChoice.choose(
+                route, gateway, client.eventLoop(), this::opensAPage, this::connectTo, this::answerInstead);
         if (wait != null) {
             to(ExchangePhase.WAITING);
         }
+    }
+
+    /** A browser opening a page (it can show one while the service's command starts). */
+    private boolean opensAPage() {
+        String accept = accept();
+        return request.method().equals(HttpMethod.GET) && accept != null && accept.contains("text/html");
     }
 
     private void connectTo(Backend b) {
