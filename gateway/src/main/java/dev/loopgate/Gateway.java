@@ -8,6 +8,7 @@ import dev.loopgate.config.ConfigException;
 import dev.loopgate.config.ConfigLoader;
 import dev.loopgate.config.ConfigWatcher;
 import dev.loopgate.config.GatewayConfig;
+import dev.loopgate.config.HttpsConfig;
 import dev.loopgate.config.ListenAddress;
 import dev.loopgate.docker.DockerDiscovery;
 import dev.loopgate.health.BackendStates;
@@ -24,6 +25,8 @@ import dev.loopgate.resolve.DnsResponder;
 import dev.loopgate.resolve.HostsFile;
 import dev.loopgate.routing.RouteTable;
 import dev.loopgate.routing.Routes;
+import dev.loopgate.tls.Certificates;
+import dev.loopgate.tls.LocalCa;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final DnsResponder dns;
     private final DockerDiscovery docker;
     private final Supervisor processes;
+    private final GatewayServer.HttpsStart https;
 
     private Gateway(
             Routes routes,
@@ -69,7 +73,9 @@ public final class Gateway implements AutoCloseable {
             Sessions sessions,
             DnsResponder dns,
             DockerDiscovery docker,
-            Supervisor processes) {
+            Supervisor processes,
+            GatewayServer.HttpsStart https) {
+        this.https = https;
         this.processes = processes;
         this.docker = docker;
         this.checker = checker;
@@ -111,9 +117,42 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** How to start: the config file (or none), listen overrides, and where state goes. */
+    /**
+     * How to start: the config file (or none), listen overrides, and where state goes.
+     *
+     * @param httpsPortOverride {@code --https-port}: 0 turns HTTPS off; {@code null} takes {@code https.listen} or the
+     *     default (443, falling back to 8443); {@link #HTTPS_ONLY_FROM_FILE} serves HTTPS only when the file asks for
+     *     it (gateways embedded in tests, which run many side by side)
+     */
     public record Options(
-            Path configFile, String bindOverride, Integer portOverride, StateDir stateDir, Duration watchInterval) {}
+            Path configFile,
+            String bindOverride,
+            Integer portOverride,
+            StateDir stateDir,
+            Duration watchInterval,
+            Integer httpsPortOverride) {
+        public static final int HTTPS_ONLY_FROM_FILE = -1;
+
+        public Options(
+                Path configFile, String bindOverride, Integer portOverride, StateDir stateDir, Duration watchInterval) {
+            this(configFile, bindOverride, portOverride, stateDir, watchInterval, HTTPS_ONLY_FROM_FILE);
+        }
+    }
+
+    /** The HTTPS listener the options and the file ask for; {@code listen} is {@code null} when HTTPS is off. */
+    static HttpsConfig https(Options options, HttpsConfig file, ListenAddress plain) {
+        Integer override = options.httpsPortOverride();
+        if (override == null) {
+            return file.listenFromFile() ? file : file.withListen(file.listen().withHost(plain.host()), false);
+        }
+        if (override == 0 || override == Options.HTTPS_ONLY_FROM_FILE && !file.listenFromFile()) {
+            return file.withListen(null, false);
+        }
+        if (override == Options.HTTPS_ONLY_FROM_FILE) {
+            return file;
+        }
+        return file.withListen(file.listen().withHost(plain.host()).withPort(override), true);
+    }
 
     public static Gateway start(Options options) throws ConfigException, StartException {
         GatewayConfig loaded =
@@ -161,7 +200,8 @@ public final class Gateway implements AutoCloseable {
                 () -> reloads.lastError,
                 () -> notices(registry, dockerRef.get()),
                 "1".equals(System.getenv("LOOPGATE_CONTAINER")),
-                processes);
+                processes,
+                () -> serverRef.get() == null ? 0 : serverRef.get().httpsPort());
         GatewayServer server = GatewayServer.start(
                 routes,
                 listen,
@@ -169,6 +209,8 @@ public final class Gateway implements AutoCloseable {
                 new AdminHandler(admin, Clock.systemUTC()),
                 config.inspectorSize() == 0 ? metrics : ExchangeObserver.both(metrics, inspector));
         serverRef.set(server);
+        GatewayServer.HttpsStart httpsStart =
+                startHttps(server, https(options, config.https(), listen), options, config);
         server.onDemand(processes);
         HealthChecker checker = new HealthChecker(
                         routes, health, server.prober(), server.healthLoop(), Clock.systemUTC(), metrics::healthCheck)
@@ -210,11 +252,54 @@ public final class Gateway implements AutoCloseable {
                 sessions,
                 dns,
                 docker,
-                processes);
+                processes,
+                httpsStart);
         metrics.bindJvmMeters();
         gateway.writeState();
         return gateway;
     }
+
+    /**
+     * Starts HTTPS with the local CA (created on first use). The default listener never stops loopgate from starting:
+     * when its port is taken or the CA cannot be made, plain HTTP serves and the banner says why HTTPS is off.
+     */
+    private static GatewayServer.HttpsStart startHttps(
+            GatewayServer server, HttpsConfig https, Options options, GatewayConfig config) throws StartException {
+        if (!https.enabled()) {
+            return new GatewayServer.HttpsStart(0, null);
+        }
+        Certificates certificates;
+        try {
+            LocalCa ca =
+                    LocalCa.loadOrCreate(options.stateDir().path().resolve("ca"), https.names(), Clock.systemUTC());
+            certificates = new Certificates(ca, CERTIFICATE_ISSUER, Clock.systemUTC(), config.adminHost());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            String why =
+                    "cannot create the local CA in " + options.stateDir().path().resolve("ca") + ": " + e.getMessage();
+            if (https.listenFromFile()) {
+                server.close(Duration.ZERO);
+                throw new StartException(why, e);
+            }
+            return new GatewayServer.HttpsStart(0, "HTTPS is off: " + why);
+        }
+        try {
+            return server.listenHttps(https.listen(), https.listenFromFile(), certificates);
+        } catch (StartException e) {
+            server.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /**
+     * Where certificates are made: key generation and signing take milliseconds, never on an event loop. Its queue
+     * is lock-free, since handshakes hand work over from event loops.
+     */
+    private static final java.util.concurrent.Executor CERTIFICATE_ISSUER = new java.util.concurrent.ThreadPoolExecutor(
+            1, 1, 0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedTransferQueue<>(), r -> {
+                Thread t = new Thread(r, "loopgate-certificates");
+                t.setDaemon(true);
+                return t;
+            });
 
     private static java.util.List<String> notices(Registry registry, DockerDiscovery docker) {
         java.util.List<String> out = new java.util.ArrayList<>(registry.shadowed());
@@ -352,7 +437,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         try {
-            stateDir.writeGateway("http://" + hostForUrl() + ":" + port(), adminUrl(), port());
+            stateDir.writeGateway("http://" + hostForUrl() + ":" + port(), adminUrl(), port(), httpsPort());
         } catch (IOException e) {
             log.warn("cannot write {}: {} (the CLI will need --gateway)", stateDir.gatewayFile(), e.getMessage());
         }
@@ -368,6 +453,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The HTTPS port, 0 when HTTPS is off. */
+    public int httpsPort() {
+        return https.port();
     }
 
     public Reloads reloads() {
@@ -398,6 +488,7 @@ public final class Gateway implements AutoCloseable {
                 .append(hostForUrl())
                 .append(':')
                 .append(port())
+                .append(httpsPort() == 0 ? "" : " and https://" + hostForUrl() + ":" + httpsPort())
                 .append(" (")
                 .append(server.transportName())
                 .append(readyMillis >= 0 ? ", ready in " + readyMillis + " ms" : "")
@@ -405,11 +496,14 @@ public final class Gateway implements AutoCloseable {
         if (server.fallbackNote() != null) {
             b.append("note: ").append(server.fallbackNote()).append('\n');
         }
+        if (https.note() != null) {
+            b.append("note: ").append(https.note()).append('\n');
+        }
         GatewayConfig config = routes.current().config();
         b.append("  config  ").append(config.source()).append('\n');
         b.append("  admin   ").append(adminUrl()).append('\n');
         b.append("  sign in ").append(dashboardLoginUrl()).append(" (once; 'loopgate dashboard' prints a new one)\n");
-        routes.current().urls(port()).forEach((name, urls) -> {
+        routes.current().urls(port(), httpsPort()).forEach((name, urls) -> {
             for (String u : urls) {
                 b.append(String.format(
                         "  %-7s %s -> %s%n",

@@ -44,11 +44,14 @@ public final class StateDir {
     }
 
     /** Writes {@code gateway.json} atomically, so a CLI never reads half a file. */
-    public void writeGateway(String address, String adminUrl, int port) throws IOException {
+    public void writeGateway(String address, String adminUrl, int port, int httpsPort) throws IOException {
         Files.createDirectories(dir);
         ObjectNode n = dev.loopgate.Json.mapper().createObjectNode();
         n.put("address", address);
         n.put("port", port);
+        if (httpsPort != 0) {
+            n.put("https_port", httpsPort);
+        }
         n.put("pid", ProcessHandle.current().pid());
         n.put("admin_url", adminUrl);
         Path tmp = dir.resolve("gateway.json.tmp");

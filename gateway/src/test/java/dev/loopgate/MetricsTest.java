@@ -83,13 +83,19 @@ class MetricsTest {
         });
 
         String scrape = get("loopgate.localhost", "/metrics").body();
-        assertThat(value(scrape, "loopgate_requests_seconds_count{method=\"GET\",service=\"web\",status=\"200\"}"))
+        assertThat(
+                        value(
+                                scrape,
+                                "loopgate_requests_seconds_count{method=\"GET\",protocol=\"http/1.1\",service=\"web\",status=\"200\"}"))
                 .isEqualTo(37);
-        assertThat(value(scrape, "loopgate_requests_seconds_count{method=\"GET\",service=\"none\",status=\"404\"}"))
+        assertThat(
+                        value(
+                                scrape,
+                                "loopgate_requests_seconds_count{method=\"GET\",protocol=\"http/1.1\",service=\"none\",status=\"404\"}"))
                 .isEqualTo(3);
         assertThat(scrape)
                 .contains(
-                        "loopgate_requests_seconds_bucket{method=\"GET\",service=\"web\",status=\"200\",le=\"0.001\"}")
+                        "loopgate_requests_seconds_bucket{method=\"GET\",protocol=\"http/1.1\",service=\"web\",status=\"200\",le=\"0.001\"}")
                 .contains("le=\"10.0\"");
         assertThat(value(scrape, "loopgate_backend_up{backend=\"127.0.0.1:" + backend.port() + "\",service=\"web\"}"))
                 .isEqualTo(1);

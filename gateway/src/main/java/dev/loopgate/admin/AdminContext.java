@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * @param networkBackends whether registrations may name backends beyond loopback: in a container
  *     ({@code LOOPGATE_CONTAINER=1}) the other Compose services are the local ones
  * @param processes the commands loopgate runs for services that have one, or {@code null} for none
+ * @param httpsPort the HTTPS port, 0 while HTTPS is off
  */
 public record AdminContext(
         Routes routes,
@@ -30,4 +31,5 @@ public record AdminContext(
         Supplier<String> configError,
         Supplier<List<String>> notices,
         boolean networkBackends,
-        Supervisor processes) {}
+        Supervisor processes,
+        java.util.function.IntSupplier httpsPort) {}

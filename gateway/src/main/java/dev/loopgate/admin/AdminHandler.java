@@ -116,7 +116,12 @@ public final class AdminHandler implements AdminRequests {
                     HttpResponseStatus.OK,
                     ServicesJson.withNotices(
                             ServicesJson.withProcesses(
-                                    ServicesJson.of(table, gatewayPort, admin.health(), admin.registry()::leaseExpiry),
+                                    ServicesJson.of(
+                                            table,
+                                            gatewayPort,
+                                            admin.httpsPort().getAsInt(),
+                                            admin.health(),
+                                            admin.registry()::leaseExpiry),
                                     admin.processes()),
                             admin.notices().get()));
             case SignIn.SESSION -> signIn.status(request, alloc);

@@ -66,7 +66,12 @@ final class DashboardStream implements AdminRequests.Stream {
     private ObjectNode services(int port, boolean withCheckTimes) {
         ObjectNode root = ServicesJson.withProcesses(
                 ServicesJson.of(
-                        admin.routes().current(), port, admin.health(), withCheckTimes, admin.registry()::leaseExpiry),
+                        admin.routes().current(),
+                        port,
+                        admin.httpsPort().getAsInt(),
+                        admin.health(),
+                        withCheckTimes,
+                        admin.registry()::leaseExpiry),
                 admin.processes());
         List<Inspector.Entry> all = admin.inspector().recent(null, null, Integer.MAX_VALUE);
         ServicesJson.withStats(root, ServiceStats.of(all, clock.millis()));

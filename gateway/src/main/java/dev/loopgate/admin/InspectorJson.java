@@ -29,6 +29,8 @@ final class InspectorJson {
         n.put("method", r.method());
         n.put("host", r.host());
         n.put("path", r.path());
+        n.put("protocol", r.protocol());
+        n.put("tls", r.tls());
         n.put("service", r.service());
         n.put("backend", r.backend());
         n.put("status", r.status());

@@ -19,8 +19,8 @@ import java.util.Map;
 final class ServicesJson {
     private ServicesJson() {}
 
-    static ObjectNode of(RouteTable table, int port, BackendStates health, Leases leases) {
-        return of(table, port, health, true, leases);
+    static ObjectNode of(RouteTable table, int port, int httpsPort, BackendStates health, Leases leases) {
+        return of(table, port, httpsPort, health, true, leases);
     }
 
     /** When an API backend's lease runs out: kept by the registry, since a renewal builds no new route table. */
@@ -32,10 +32,11 @@ final class ServicesJson {
      * @param withCheckTimes whether to include {@code last_check}, which changes with every probe; without it the
      *     result changes only when something a person would notice does
      */
-    static ObjectNode of(RouteTable table, int port, BackendStates health, boolean withCheckTimes, Leases leases) {
+    static ObjectNode of(
+            RouteTable table, int port, int httpsPort, BackendStates health, boolean withCheckTimes, Leases leases) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("services");
-        Map<String, List<String>> urls = table.urls(port);
+        Map<String, List<String>> urls = table.urls(port, httpsPort);
         for (ServiceEntry e : table.services().values()) {
             ServiceConfig s = e.config();
             ObjectNode n = list.addObject();

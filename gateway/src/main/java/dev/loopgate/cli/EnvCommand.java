@@ -1,5 +1,6 @@
 package dev.loopgate.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,13 +30,15 @@ final class EnvCommand implements Callable<Integer> {
         }
         try {
             AdminClient client = global.client();
-            spec.commandLine()
-                    .getOut()
-                    .print(ProxyEnv.render(ProxyEnv.variables(client.gateway().toString()), shell));
+            Map<String, String> env =
+                    ProxyEnv.withTrust(ProxyEnv.variables(client.gateway().toString()), global.stateDir());
+            spec.commandLine().getOut().print(ProxyEnv.render(env, shell));
             spec.commandLine().getOut().flush();
             return 0;
         } catch (AdminClient.Unreachable e) {
             return Cli.fail(spec, e.getMessage());
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            return Cli.fail(spec, "cannot write the CA bundle: " + e.getMessage());
         }
     }
 }

@@ -37,6 +37,13 @@ final class GlobalOptions {
         return AdminClient.locate(gw, StateDir.resolve(dir, System.getenv()), System.getenv());
     }
 
+    /** Where state lives: {@code --state-dir}, else the environment's or the default. */
+    StateDir stateDir() {
+        GlobalOptions root = root();
+        Path dir = stateDir != null ? stateDir : root == null ? null : root.stateDir;
+        return StateDir.resolve(dir, System.getenv());
+    }
+
     /** The same options as given before the subcommand, or {@code null} when this is the root. */
     private GlobalOptions root() {
         if (mixee == null || mixee.parent() == null) {

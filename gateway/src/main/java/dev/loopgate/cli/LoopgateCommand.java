@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             PortsCommand.class,
             DoctorCommand.class,
             EnvCommand.class,
+            TrustCommand.Trust.class,
+            TrustCommand.Untrust.class,
             HostsCommand.class,
             LogsCommand.class,
             ProcessAction.Start.class,

@@ -36,6 +36,31 @@ final class ProxyEnv {
         return env;
     }
 
+    /**
+     * Adds what makes HTTPS to {@code *.localhost} verify in tools that do not read the system store, when loopgate
+     * has a CA: Node's extra roots, a combined bundle for OpenSSL-based tools, a JVM truststore. Nothing when it has
+     * none yet (HTTPS never started and {@code loopgate trust} never ran).
+     */
+    static Map<String, String> withTrust(Map<String, String> env, dev.loopgate.StateDir stateDir)
+            throws java.io.IOException, java.security.GeneralSecurityException {
+        java.nio.file.Path caDir = stateDir.path().resolve("ca");
+        if (!java.nio.file.Files.exists(caDir.resolve("root.pem"))) {
+            return env;
+        }
+        dev.loopgate.tls.TrustBundle.Written files = dev.loopgate.tls.TrustBundle.write(caDir, System.getenv());
+        Map<String, String> out = new LinkedHashMap<>(env);
+        out.put("NODE_EXTRA_CA_CERTS", files.root().toString());
+        out.put("SSL_CERT_FILE", files.bundle().toString());
+        out.put("REQUESTS_CA_BUNDLE", files.bundle().toString());
+        out.put("CURL_CA_BUNDLE", files.bundle().toString());
+        out.merge(
+                "JAVA_TOOL_OPTIONS",
+                "-Djavax.net.ssl.trustStore=" + files.truststore() + " -Djavax.net.ssl.trustStoreType=PKCS12"
+                        + " -Djavax.net.ssl.trustStorePassword=" + dev.loopgate.tls.TrustBundle.STORE_PASSWORD,
+                (a, b) -> a + " " + b);
+        return out;
+    }
+
     static String render(Map<String, String> env, String shell) {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, String> e : env.entrySet()) {

@@ -34,6 +34,13 @@ final class ServeCommand implements Callable<Integer> {
                     + " without privileges; an explicit port never falls back).")
     Integer port;
 
+    @Option(
+            names = "--https-port",
+            paramLabel = "N",
+            description = "HTTPS port (default 443, falling back to 8443 without privileges, and off with a note"
+                    + " when taken; 0 turns HTTPS off; an explicit port never falls back).")
+    Integer httpsPort;
+
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 127.0.0.1).")
     String bind;
 
@@ -47,12 +54,21 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("loopgate: --port must be 0–65535, got " + port);
             return EXIT_CONFIG;
         }
+        if (httpsPort != null && (httpsPort < 0 || httpsPort > 65535)) {
+            System.err.println("loopgate: --https-port must be 0–65535 (0 turns HTTPS off), got " + httpsPort);
+            return EXIT_CONFIG;
+        }
         String bindOverride = bind != null ? bind : env.get("LOOPGATE_LISTEN");
         Path configFile = ConfigLocation.resolve(config, env, Paths.get("").toAbsolutePath());
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(
-                    configFile, bindOverride, port, StateDir.resolve(stateDir, env), Duration.ofMillis(500)));
+                    configFile,
+                    bindOverride,
+                    port,
+                    StateDir.resolve(stateDir, env),
+                    Duration.ofMillis(500),
+                    httpsPort));
         } catch (ConfigException e) {
             System.err.println("loopgate: the config has errors, nothing was started:");
             e.problems().forEach(p -> System.err.println("  " + p));

@@ -31,7 +31,9 @@ public final class ConfigLoader {
             "hosts_file",
             "dns",
             "inspector",
-            "docker");
+            "docker",
+            "https");
+    private static final Set<String> HTTPS = ordered("listen", "redirect", "names");
     private static final Set<String> DOCKER = ordered("enabled", "endpoint");
     static final String DEFAULT_DOCKER_ENDPOINT = "unix:///var/run/docker.sock";
     private static final Set<String> INSPECTOR = ordered("size");
@@ -41,6 +43,10 @@ public final class ConfigLoader {
     private static final Set<String> LIMITS = ordered("request_line", "headers");
     private static final Set<String> TIMEOUTS =
             ordered("connect", "response_headers", "client_headers", "keep_alive", "backend_idle", "shutdown");
+
+    /** Suffixes the CA never signs for: a leaked key must not be able to impersonate a real site. */
+    private static final Set<String> PUBLIC_TLDS =
+            Set.of("com", "org", "net", "io", "dev", "app", "de", "uk", "fr", "nl", "us", "co", "ai", "me", "edu");
 
     private ConfigLoader() {}
 
@@ -161,7 +167,56 @@ public final class ConfigLoader {
                     readHostsFile(top.get("hosts_file")),
                     readDns(top.get("dns")),
                     readInspector(top.get("inspector")),
-                    readDocker(top.get("docker")));
+                    readDocker(top.get("docker")),
+                    readHttps(top.get("https")));
+        }
+
+        private HttpsConfig readHttps(Node node) {
+            HttpsConfig d = HttpsConfig.DEFAULT;
+            if (node == null || isNull(node)) {
+                return d;
+            }
+            Map<String, Node> m = yaml.mapping(node, "https", HTTPS);
+            if (m == null) {
+                return d;
+            }
+            ListenAddress listen = d.listen();
+            if (m.containsKey("listen")) {
+                String v = yaml.scalar(m.get("listen"), "https.listen");
+                if (v != null) {
+                    try {
+                        listen = ListenAddress.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        yaml.problem(m.get("listen"), "https.listen", e.getMessage());
+                    }
+                }
+            }
+            boolean redirect =
+                    m.containsKey("redirect") && Boolean.TRUE.equals(yaml.bool(m.get("redirect"), "https.redirect"));
+            List<String> names = new java.util.ArrayList<>();
+            if (m.containsKey("names") && !isNull(m.get("names"))) {
+                List<Node> items = yaml.list(m.get("names"), "https.names");
+                for (int i = 0; items != null && i < items.size(); i++) {
+                    String path = "https.names[" + i + "]";
+                    String v = yaml.scalar(items.get(i), path);
+                    if (v == null) {
+                        continue;
+                    }
+                    String suffix = v.trim().replaceFirst("^\\*?\\.", "").toLowerCase(java.util.Locale.ROOT);
+                    if (!suffix.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+                        yaml.problem(items.get(i), path, "'" + v + "' is not a DNS suffix; write e.g. .test");
+                    } else if (!suffix.contains(".") && PUBLIC_TLDS.contains(suffix)) {
+                        yaml.problem(
+                                items.get(i),
+                                path,
+                                "'" + v + "' is a public top-level domain; the CA signs only names nobody else owns"
+                                        + " (e.g. .test, .internal)");
+                    } else {
+                        names.add(suffix);
+                    }
+                }
+            }
+            return new HttpsConfig(listen, m.containsKey("listen"), redirect, names);
         }
 
         private String readDocker(Node node) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param dnsListen where the DNS responder answers, or {@code null} for none
  * @param inspectorSize how many recent exchanges the request inspector keeps; 0 turns it off
  * @param dockerEndpoint the Docker Engine socket to discover labelled containers from, or {@code null} for none
+ * @param https the HTTPS listener and its CA's names
  */
 public record GatewayConfig(
         ListenAddress listen,
@@ -25,7 +26,8 @@ public record GatewayConfig(
         java.nio.file.Path hostsFile,
         ListenAddress dnsListen,
         int inspectorSize,
-        String dockerEndpoint) {
+        String dockerEndpoint,
+        HttpsConfig https) {
 
     public static final String DEFAULT_ADMIN_HOST = "loopgate.localhost";
 
@@ -50,7 +52,8 @@ public record GatewayConfig(
                 null,
                 null,
                 1000,
-                null);
+                null,
+                HttpsConfig.DEFAULT);
     }
 
     public GatewayConfig {
@@ -72,7 +75,26 @@ public record GatewayConfig(
                 hostsFile,
                 dnsListen,
                 inspectorSize,
-                dockerEndpoint);
+                dockerEndpoint,
+                https);
+    }
+
+    /** The same configuration with another HTTPS listener (a {@code --https-port} given at start, say). */
+    public GatewayConfig withHttps(HttpsConfig other) {
+        return new GatewayConfig(
+                listen,
+                listenFromFile,
+                adminHost,
+                services,
+                limits,
+                timeouts,
+                trustedProxies,
+                source,
+                hostsFile,
+                dnsListen,
+                inspectorSize,
+                dockerEndpoint,
+                other);
     }
 
     /** The configuration a gateway runs with when there is no file at all: nothing routed yet. */

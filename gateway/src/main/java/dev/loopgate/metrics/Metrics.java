@@ -54,7 +54,7 @@ public final class Metrics implements ExchangeObserver {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[]>> timers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[][]>> timers = new ConcurrentHashMap<>();
     private final Routes routes;
     private final BackendStates health;
     private final MultiGauge backendUp;
@@ -124,30 +124,51 @@ public final class Metrics implements ExchangeObserver {
 
     @Override
     public void completed(dev.loopgate.proxy.ExchangeRecord r) {
-        timer(r.service(), METHODS.contains(r.method()) ? r.method() : "OTHER", r.status())
+        timer(r.service(), METHODS.contains(r.method()) ? r.method() : "OTHER", r.status(), "h2".equals(r.protocol()))
                 .record(r.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    private Timer timer(String service, String method, int status) {
+    /** Looked up for every exchange without allocating: by service, method, then protocol and status as indexes. */
+    private Timer timer(String service, String method, int status, boolean h2) {
         int code = status >= 100 && status <= 599 ? status : 0;
-        ConcurrentHashMap<String, Timer[]> byMethod = timers.get(service);
+        ConcurrentHashMap<String, Timer[][]> byMethod = timers.get(service);
         if (byMethod == null) {
             byMethod = timers.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
         }
-        Timer[] byStatus = byMethod.get(method);
-        if (byStatus == null) {
-            byStatus = byMethod.computeIfAbsent(method, m -> new Timer[600]);
+        Timer[][] byProtocol = byMethod.get(method);
+        if (byProtocol == null) {
+            byProtocol = byMethod.computeIfAbsent(method, m -> new Timer[2][600]);
         }
+        Timer[] byStatus = byProtocol[h2 ? 1 : 0];
         Timer t = byStatus[code];
         if (t == null) {
             t = Timer.builder(REQUESTS)
-                    .description("Requests through the gateway by service, method and status (0: no response sent)")
-                    .tags("service", service, "method", method, "status", Integer.toString(code))
+                    .description("Requests through the gateway by service, method, status (0: no response sent)"
+                            + " and client protocol (http/1.1, h2)")
+                    .tags(
+                            "service",
+                            service,
+                            "method",
+                            method,
+                            "status",
+                            Integer.toString(code),
+                            "protocol",
+                            h2 ? "h2" : "http/1.1")
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
             byStatus[code] = t;
         }
         return t;
+    }
+
+    @Override
+    public void handshakeFailed(String reason) {
+        Counter.builder("loopgate.tls.handshake.failures")
+                .description("Failed TLS handshakes on the HTTPS port by reason (untrusted: the client does not trust"
+                        + " loopgate's root; name; protocol; timeout; not_tls; plain_http; other)")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     /** Counts one health probe. */

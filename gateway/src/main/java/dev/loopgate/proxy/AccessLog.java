@@ -21,6 +21,8 @@ final class AccessLog {
         private final String host;
         private final String path;
         private String service = "-";
+        private String protocol = "http/1.1";
+        private String tls;
         private String backend = "-";
         private int status;
         private long bytesIn;
@@ -46,6 +48,12 @@ final class AccessLog {
             this.method = method;
             this.host = host;
             this.path = path;
+        }
+
+        /** The client's protocol ({@code http/1.1}, {@code h2}) and TLS version ({@code null} for plain HTTP). */
+        void protocol(String name, String tlsVersion) {
+            protocol = name;
+            tls = tlsVersion;
         }
 
         void service(String name) {
@@ -112,7 +120,9 @@ final class AccessLog {
                     bytesOut,
                     aborted,
                     requestHeaders,
-                    responseHeaders));
+                    responseHeaders,
+                    protocol,
+                    tls));
             if (!log.isInfoEnabled()) {
                 return;
             }

@@ -57,6 +57,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private final GatewayContext gateway;
+    private final ClientProtocol protocol;
     private final Dispatcher dispatcher;
     private ChannelHandlerContext ctx;
     private State state = State.AWAITING_REQUEST;
@@ -70,12 +71,32 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private AccessLog.Entry localLog;
 
     ClientConnection(GatewayContext gateway) {
+        this(gateway, ClientProtocol.HTTP1);
+    }
+
+    ClientConnection(GatewayContext gateway, ClientProtocol protocol) {
         this.gateway = gateway;
+        this.protocol = protocol;
         this.dispatcher = new Dispatcher(gateway::port);
+    }
+
+    /** Added after the TLS handshake, the connection is active already: start at once. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && this.ctx == null) {
+            start(ctx);
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (this.ctx == null) {
+            start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.headTimer = new Deadline(ctx.executor());
         armHeadTimer(gateway.config().timeouts().clientHeaders().toNanos());
@@ -155,6 +176,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         RequestRules.Rejection rejection = RequestRules.check(req);
         if (rejection != null) {
             localLog = AccessLog.start(client, req.method().name(), "-", "-");
+            localLog.protocol(protocol.label(), tlsVersion());
             respondLocal(req, Problem.of(rejection.status(), rejection.reason()), false);
             return;
         }
@@ -165,6 +187,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 target.authority() != null ? target.authority() : req.headers().get(HttpHeaderNames.HOST);
         String host = HostNames.normalize(authority);
         localLog = AccessLog.start(client, req.method().name(), host == null ? "-" : host, target.path());
+        localLog.protocol(protocol.label(), tlsVersion());
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !gateway.draining();
         if (host == null) {
             respondLocal(
@@ -180,7 +203,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 host,
                 (InetSocketAddress) ctx.channel().remoteAddress(),
                 gateway.routes().current());
-        if (d instanceof Dispatcher.Proxy proxy) {
+        if (d instanceof Dispatcher.Proxy && redirectsToHttps()) {
+            respondRedirect(req, authority, target);
+        } else if (d instanceof Dispatcher.Proxy proxy) {
             startExchange(req, proxy.route(), target, authority, keepAlive);
         } else if (d instanceof Dispatcher.Local local) {
             respondLocal(req, local.problem(), keepAlive && local.keepAlive());
@@ -210,9 +235,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         remote,
                         HeaderRules.Forwarding.isTrusted(remote, config.trustedProxies()),
                         authority,
-                        gateway.port(),
+                        protocol.secure() ? gateway.httpsPort() : gateway.port(),
                         route.rewriteTarget(target.originForm()),
-                        target.authority()));
+                        target.authority(),
+                        protocol.scheme()));
         exchange.start();
     }
 
@@ -286,6 +312,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     void afterLocalResponse(boolean keepAlive) {
+        if (protocol.oneExchange()) {
+            // The response ended the stream; closing its channel frees it (a reset only if the request is unread).
+            state = State.CLOSING;
+            headTimer.cancel();
+            ctx.flush();
+            ctx.close();
+            return;
+        }
         if (!keepAlive || gateway.draining()) {
             closeAfterFlush();
             return;
@@ -397,6 +431,41 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         state = State.CLOSING;
         headTimer.cancel();
         ctx.close();
+    }
+
+    /** {@code https.redirect}: a plain-HTTP request for a served host is sent to the same URL on https. */
+    private boolean redirectsToHttps() {
+        return !protocol.secure()
+                && gateway.httpsPort() > 0
+                && gateway.config().https().redirect();
+    }
+
+    private void respondRedirect(HttpRequest req, String authority, RequestTarget target) {
+        String host = HostNames.normalize(authority);
+        int port = gateway.httpsPort();
+        String hostPart = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        String location = "https://" + hostPart + (port == 443 ? "" : ":" + port) + target.originForm();
+        // 308 keeps the method and body (RFC 9110 §15.4.9), so a form POST survives the redirect.
+        FullHttpResponse res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                HttpResponseStatus.PERMANENT_REDIRECT,
+                Unpooled.EMPTY_BUFFER);
+        res.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        writeLocal(req, res, HttpUtil.isKeepAlive(req) && !gateway.draining());
+    }
+
+    /** The TLS version of this client's connection (its parent's, for an HTTP/2 stream), or {@code null}. */
+    private String tlsVersion() {
+        if (!protocol.secure()) {
+            return null;
+        }
+        Channel ch = protocol.oneExchange() && ctx.channel().parent() != null
+                ? ctx.channel().parent()
+                : ctx.channel();
+        io.netty.handler.ssl.SslHandler ssl = ch.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        return ssl == null || ssl.engine().getSession() == null
+                ? null
+                : ssl.engine().getSession().getProtocol();
     }
 
     private String clientIp() {

@@ -6,11 +6,23 @@ public interface ExchangeObserver {
 
     void completed(ExchangeRecord record);
 
+    /** A TLS handshake failed; {@code reason} as in {@code loopgate_tls_handshake_failures_total}. */
+    default void handshakeFailed(String reason) {}
+
     /** Tells {@code first}, then {@code second}. */
     static ExchangeObserver both(ExchangeObserver first, ExchangeObserver second) {
-        return record -> {
-            first.completed(record);
-            second.completed(record);
+        return new ExchangeObserver() {
+            @Override
+            public void completed(ExchangeRecord record) {
+                first.completed(record);
+                second.completed(record);
+            }
+
+            @Override
+            public void handshakeFailed(String reason) {
+                first.handshakeFailed(reason);
+                second.handshakeFailed(reason);
+            }
         };
     }
 }

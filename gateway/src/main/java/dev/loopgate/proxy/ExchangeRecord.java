@@ -17,6 +17,8 @@ import java.util.Map;
  *     string (secrets are redacted by {@link #pairs}, when they are shown): one small object per exchange, because what the inspector keeps alive
  *     is copied by every young collection (Netty's header objects made those pauses ten times longer)
  * @param responseHeaders the response headers as the client received them, likewise
+ * @param protocol the client's protocol: {@code http/1.1} or {@code h2}
+ * @param tls the TLS version of the client's connection ({@code TLSv1.3}), {@code null} for plain HTTP
  */
 public record ExchangeRecord(
         long startMillis,
@@ -34,7 +36,9 @@ public record ExchangeRecord(
         long bytesOut,
         boolean aborted,
         String requestHeaders,
-        String responseHeaders) {
+        String responseHeaders,
+        String protocol,
+        String tls) {
 
     static final String NONE = "";
 

@@ -33,6 +33,7 @@ final class GatewayContext {
     private volatile OnDemand onDemand = OnDemand.NONE;
     private volatile boolean draining;
     private volatile int port;
+    private volatile int httpsPort;
 
     GatewayContext(
             Routes routes,
@@ -140,6 +141,7 @@ final class GatewayContext {
     Set<Integer> takenPorts() {
         Set<Integer> taken = new HashSet<>();
         taken.add(port);
+        taken.add(httpsPort);
         routes.current().services().values().forEach(s -> s.backends()
                 .forEach(b -> taken.add(b.url().port())));
         return taken;
@@ -152,6 +154,15 @@ final class GatewayContext {
 
     int port() {
         return port;
+    }
+
+    /** The HTTPS port, 0 while HTTPS is off. */
+    int httpsPort() {
+        return httpsPort;
+    }
+
+    void httpsPort(int p) {
+        httpsPort = p;
     }
 
     void port(int p) {

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     /** The port a default (port 80) start falls back to when the OS refuses port 80 for lack of privilege. */
     public static final int FALLBACK_PORT = 8080;
+    /** The port a default (port 443) HTTPS start falls back to, as 80 falls back to {@link #FALLBACK_PORT}. */
+    public static final int HTTPS_FALLBACK_PORT = 8443;
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
@@ -39,6 +41,8 @@ public final class GatewayServer implements AutoCloseable {
     private final NameResolvers resolvers;
     private final String fallbackNote;
     private final io.netty.channel.EventLoop healthLoop;
+    private final ServerBootstrap bootstrap;
+    private volatile Channel httpsChannel;
 
     private GatewayServer(
             EventLoopGroup group,
@@ -47,7 +51,9 @@ public final class GatewayServer implements AutoCloseable {
             GatewayContext gateway,
             Transport transport,
             NameResolvers resolvers,
-            String fallbackNote) {
+            String fallbackNote,
+            ServerBootstrap bootstrap) {
+        this.bootstrap = bootstrap;
         this.resolvers = resolvers;
         this.group = group;
         this.controlGroup = controlGroup;
@@ -119,7 +125,14 @@ public final class GatewayServer implements AutoCloseable {
             }
             log.debug("transport {}", transport.name());
             return new GatewayServer(
-                    group, transport.newGroup(1, "loopgate-control"), ch, gateway, transport, resolvers, note);
+                    group,
+                    transport.newGroup(1, "loopgate-control"),
+                    ch,
+                    gateway,
+                    transport,
+                    resolvers,
+                    note,
+                    bootstrap);
         } catch (StartException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             gateway.control().shutdownNow();
@@ -170,6 +183,81 @@ public final class GatewayServer implements AutoCloseable {
                     e);
         }
         return new StartException("cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Starts serving HTTPS (HTTP/2 and HTTP/1.1) on {@code listen}, certificates from {@code certificates}. When the
+     * port was not chosen ({@code chosen} false), a refused 443 falls back to {@link #HTTPS_FALLBACK_PORT}, and a port
+     * in use leaves HTTPS off: the result says why and how to fix it, and plain HTTP serves on. A chosen port that
+     * cannot be had is an error, as for HTTP.
+     */
+    public HttpsStart listenHttps(
+            ListenAddress listen,
+            boolean chosen,
+            io.netty.util.AsyncMapping<String, io.netty.handler.ssl.SslContext> certificates)
+            throws StartException {
+        ServerBootstrap tls = bootstrap.clone().childHandler(new SecureInitializer(gateway, certificates));
+        try {
+            return started(bind(tls, listen), null);
+        } catch (IOException e) {
+            if (chosen) {
+                throw explainHttps(listen, e);
+            }
+            if (isInUse(e)) {
+                return HttpsStart.off(listen, e);
+            }
+            if (!(listen.port() == 443 && isPermissionDenied(e))) {
+                throw explainHttps(listen, e);
+            }
+        }
+        ListenAddress fallback = listen.withPort(HTTPS_FALLBACK_PORT);
+        try {
+            return started(
+                    bind(tls, fallback),
+                    "port 443 needs privileges, so HTTPS is on " + HTTPS_FALLBACK_PORT + ". To use 443:"
+                            + "\n  sudo setcap cap_net_bind_service=+ep \"$(readlink -f \"$(command -v java)\")\""
+                            + "\n  or: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80");
+        } catch (IOException e) {
+            return HttpsStart.off(fallback, e);
+        }
+    }
+
+    private HttpsStart started(Channel ch, String note) {
+        httpsChannel = ch;
+        int p = ((InetSocketAddress) ch.localAddress()).getPort();
+        gateway.httpsPort(p);
+        return new HttpsStart(p, note);
+    }
+
+    private static StartException explainHttps(ListenAddress listen, IOException e) {
+        StartException plain = explain(listen, e);
+        return new StartException(
+                plain.getMessage()
+                        .replace("--port N", "--https-port N (0 turns HTTPS off)")
+                        .replace("cannot listen on", "cannot serve HTTPS on"),
+                e);
+    }
+
+    /**
+     * How HTTPS started: its port, and a note when it is elsewhere than asked or off.
+     *
+     * @param port the HTTPS port, 0 when HTTPS is off
+     */
+    public record HttpsStart(int port, String note) {
+        static HttpsStart off(ListenAddress listen, IOException e) {
+            String why = isInUse(e)
+                    ? "port " + listen.port() + " is in use by " + PortOwner.describe(listen.port())
+                    : e.getMessage();
+            return new HttpsStart(
+                    0,
+                    "HTTPS is off: " + why + ". Stop it, or start loopgate with --https-port N (e.g. 9443)"
+                            + " or set https.listen in the config.");
+        }
+    }
+
+    /** The HTTPS port, 0 when HTTPS is off. */
+    public int httpsPort() {
+        return gateway.httpsPort();
     }
 
     public InetSocketAddress address() {
@@ -249,12 +337,19 @@ public final class GatewayServer implements AutoCloseable {
 
     public void close(Duration deadline) {
         serverChannel.close().syncUninterruptibly();
+        Channel https = httpsChannel;
+        if (https != null) {
+            https.close().syncUninterruptibly();
+        }
         gateway.startDraining();
         ChannelGroup clients = gateway.clients();
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> {
                 if (ch.pipeline().get(HandlerNames.CLIENT) instanceof ClientConnection c) {
                     c.drain();
+                } else if (ch.pipeline().get(HandlerNames.H2) != null) {
+                    // HTTP/2 closes gracefully: GOAWAY, then the streams in progress may finish.
+                    ch.close();
                 }
             });
         }

@@ -10,6 +10,13 @@ package dev.loopgate.proxy;
  */
 final class HandlerNames {
     static final String CODEC = "codec";
+    /** An HTTP/2 connection's frame codec. */
+    static final String H2 = "h2";
+    /** An HTTP/2 stream's WebSocket (RFC 8441) bridge, before its codec. */
+    static final String WEBSOCKET_H2 = "h2-websocket";
+    /** An HTTP/2 stream's adapter between its codec and the connection handler. */
+    static final String H2_ADAPTER = "h2-messages";
+
     static final String FLOW = "flow";
     static final String CLIENT = "client";
     static final String BACKEND = "backend";

@@ -173,7 +173,7 @@ final class HeaderRules {
         String xff = trusted ? h.get("X-Forwarded-For") : null;
         h.set("X-Forwarded-For", xff == null ? ip : xff + ", " + ip);
         if (!trusted || !h.contains("X-Forwarded-Proto")) {
-            h.set("X-Forwarded-Proto", "http");
+            h.set("X-Forwarded-Proto", f.scheme());
         }
         if ((!trusted || !h.contains("X-Forwarded-Host")) && f.originalHost() != null) {
             h.set("X-Forwarded-Host", f.originalHost());
@@ -186,7 +186,7 @@ final class HeaderRules {
         if (f.originalHost() != null) {
             element.append(";host=").append(quoteIfNeeded(f.originalHost()));
         }
-        element.append(";proto=http");
+        element.append(";proto=").append(f.scheme());
         String existing = trusted ? h.get("Forwarded") : null;
         h.set("Forwarded", existing == null ? element.toString() : existing + ", " + element);
     }
@@ -208,7 +208,8 @@ final class HeaderRules {
             String originalHost,
             int gatewayPort,
             String target,
-            String absoluteFormAuthority) {
+            String absoluteFormAuthority,
+            String scheme) {
         static boolean isTrusted(InetSocketAddress client, List<Cidr> trustedProxies) {
             for (Cidr c : trustedProxies) {
                 if (c.contains(client.getAddress())) {

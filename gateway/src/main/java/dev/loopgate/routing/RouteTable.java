@@ -165,18 +165,29 @@ public final class RouteTable {
 
     /** Every routed URL per service, as a user would type it, for banners and the "not found" page. */
     public Map<String, List<String>> urls(int port) {
+        return urls(port, 0);
+    }
+
+    /** Every routed URL per service: the http ones, then, when {@code httpsPort} is not 0, the https ones. */
+    public Map<String, List<String>> urls(int port, int httpsPort) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        String portPart = port == 80 ? "" : ":" + port;
         for (ServiceEntry e : services.values()) {
             ServiceConfig s = e.config();
             List<String> urls = new ArrayList<>();
-            for (String host : s.hosts()) {
-                for (String path : s.paths()) {
-                    urls.add("http://" + host + portPart + (path.equals("/") ? "/" : path));
-                }
+            addUrls(urls, s, "http://", port == 80 ? "" : ":" + port);
+            if (httpsPort != 0) {
+                addUrls(urls, s, "https://", httpsPort == 443 ? "" : ":" + httpsPort);
             }
             out.put(s.name(), urls);
         }
         return out;
+    }
+
+    private static void addUrls(List<String> urls, ServiceConfig s, String scheme, String portPart) {
+        for (String host : s.hosts()) {
+            for (String path : s.paths()) {
+                urls.add(scheme + host + portPart + (path.equals("/") ? "/" : path));
+            }
+        }
     }
 }

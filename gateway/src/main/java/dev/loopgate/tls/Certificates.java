@@ -1,8 +1,12 @@
 package dev.loopgate.tls;
 
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsyncMapping;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -10,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +30,20 @@ import javax.net.ssl.SSLHandshakeException;
 public final class Certificates implements AsyncMapping<String, SslContext> {
     /** A leaf this close to its end is replaced on the next handshake that asks for it. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    /** The cache key of the certificate for handshakes that name no host. */
+    private static final String NO_SNI = "";
+    /** HTTP/2 first, HTTP/1.1 for clients without it; a client offering neither is still served HTTP/1.1. */
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2,
+            ApplicationProtocolNames.HTTP_1_1);
 
     private final LocalCa ca;
     private final Executor issuer;
     private final Clock clock;
-    private final String fallbackName;
+    private final List<String> fallbackNames;
     private final ConcurrentHashMap<String, CompletableFuture<Entry>> cache = new ConcurrentHashMap<>();
     private final AtomicInteger issued = new AtomicInteger();
 
@@ -38,19 +52,20 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
     /**
      * @param issuer where certificates are made (key generation and signing take milliseconds: not on an event loop);
      *     handing work to it must not block (a lock-free queue), since handshakes ask from event loops
-     * @param fallbackName the name served to a handshake without SNI (loopgate's admin host)
+     * @param adminHost loopgate's admin host: a handshake without SNI (a client that dialled {@code 127.0.0.1} or
+     *     {@code [::1]}, which sends no name for an address) gets a certificate for it and for both loopback addresses
      */
-    public Certificates(LocalCa ca, Executor issuer, Clock clock, String fallbackName) {
+    public Certificates(LocalCa ca, Executor issuer, Clock clock, String adminHost) {
         this.ca = ca;
         this.issuer = issuer;
         this.clock = clock;
-        this.fallbackName = fallbackName;
+        this.fallbackNames = List.of(adminHost.toLowerCase(Locale.ROOT), "127.0.0.1", "::1");
     }
 
     @Override
     public Future<SslContext> map(String sni, Promise<SslContext> promise) {
-        String name = sni == null ? fallbackName : sni.toLowerCase(Locale.ROOT);
-        if (!ca.mayName(name)) {
+        String name = sni == null ? NO_SNI : sni.toLowerCase(Locale.ROOT);
+        if (sni != null && !ca.mayName(name)) {
             return promise.setFailure(new SSLHandshakeException(
                     "loopgate serves HTTPS for localhost names only; no certificate for " + name));
         }
@@ -79,11 +94,13 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {
-                        LocalCa.Leaf leaf = ca.issue(name);
+                        LocalCa.Leaf leaf = ca.issue(name.equals(NO_SNI) ? fallbackNames : List.of(name));
                         X509Certificate cert = leaf.certificate();
                         SslContext context = SslContextBuilder.forServer(leaf.key(), cert)
                                 .sslProvider(SslProvider.JDK)
                                 .protocols("TLSv1.3", "TLSv1.2")
+                                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                                .applicationProtocolConfig(ALPN)
                                 .build();
                         issued.incrementAndGet();
                         return new Entry(context, cert.getNotAfter().toInstant());

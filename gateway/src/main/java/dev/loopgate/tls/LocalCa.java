@@ -55,6 +55,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * refuse at a public-suffix boundary), valid about 90 days.
  */
 public final class LocalCa {
+    /** The root's common name, as trust stores list it. */
+    public static final String ROOT_NAME = "loopgate local development CA";
+
     static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
     static final Duration LEAF_VALIDITY = Duration.ofDays(90);
     private static final String SIGNATURE = "SHA256withECDSA";
@@ -111,6 +114,18 @@ public final class LocalCa {
 
     /** A leaf for exactly {@code name} (a host name or a loopback IP). */
     public Leaf issue(String name) throws GeneralSecurityException {
+        return issue(List.of(name));
+    }
+
+    /** A leaf for exactly these names (host names or loopback IPs); the first is its subject. */
+    public Leaf issue(List<String> names) throws GeneralSecurityException {
+        for (String name : names) {
+            check(name);
+        }
+        return sign(names);
+    }
+
+    private void check(String name) {
         if (!mayName(name)) {
             throw new IllegalArgumentException(
                     "'" + name + "' is outside what loopgate's CA may sign (localhost, *.localhost, "
@@ -118,11 +133,15 @@ public final class LocalCa {
                             + (suffixes.size() > 1 ? ", " : "")
                             + "loopback addresses)");
         }
-        return sign(name);
     }
 
     /** Signs a leaf for {@code name} without asking {@link #mayName}: the name constraints' tests need one. */
     Leaf sign(String name) throws GeneralSecurityException {
+        return sign(List.of(name));
+    }
+
+    private Leaf sign(List<String> names) throws GeneralSecurityException {
+        String name = names.get(0);
         KeyPair pair = newKeyPair();
         Instant now = clock.instant();
         try {
@@ -136,10 +155,12 @@ public final class LocalCa {
                     // constraints.
                     new X500Name(isIpLiteral(name) ? "O=loopgate" : "CN=" + name),
                     pair.getPublic());
-            GeneralName san = isIpLiteral(name)
-                    ? new GeneralName(GeneralName.iPAddress, name)
-                    : new GeneralName(GeneralName.dNSName, name);
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
+            GeneralName[] sans = names.stream()
+                    .map(n -> isIpLiteral(n)
+                            ? new GeneralName(GeneralName.iPAddress, n)
+                            : new GeneralName(GeneralName.dNSName, n))
+                    .toArray(GeneralName[]::new);
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
@@ -153,7 +174,7 @@ public final class LocalCa {
 
     private static X509Certificate createRoot(KeyPair pair, List<String> suffixes, Instant now)
             throws GeneralSecurityException, IOException {
-        X500Name subject = new X500Name("CN=loopgate local development CA, O=loopgate");
+        X500Name subject = new X500Name("CN=" + ROOT_NAME + ", O=loopgate");
         List<GeneralSubtree> permitted = new ArrayList<>();
         for (String s : suffixes) {
             // RFC 5280 §4.2.1.10: a dNSName constraint covers the name and every name below it.

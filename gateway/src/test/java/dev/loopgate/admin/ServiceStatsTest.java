@@ -30,7 +30,9 @@ class ServiceStatsTest {
                 0,
                 status == 0,
                 "",
-                "");
+                "",
+                "http/1.1",
+                null);
         return new Inspector.Entry(id, r, 0);
     }
 

@@ -23,7 +23,9 @@ class InspectorTest {
                 10,
                 false,
                 "X-Big: " + headerValue + "\n",
-                "");
+                "",
+                "http/1.1",
+                null);
     }
 
     @Test

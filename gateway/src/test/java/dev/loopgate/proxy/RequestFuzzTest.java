@@ -76,7 +76,7 @@ class RequestFuzzTest {
         HeaderRules.prepareRequest(
                 req,
                 new HeaderRules.Forwarding(
-                        CLIENT, false, req.headers().get(HttpHeaderNames.HOST), 80, target.originForm(), null));
+                        CLIENT, false, req.headers().get(HttpHeaderNames.HOST), 80, target.originForm(), null, "http"));
         for (CharSequence hop : new CharSequence[] {
             HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION,

@@ -70,7 +70,8 @@ public final class GatewayFixture implements AutoCloseable {
                                 configError::get,
                                 registry::shadowed,
                                 false,
-                                null),
+                                null,
+                                () -> 0),
                         Clock.systemUTC()),
                 ExchangeObserver.both(metrics, inspector));
         ref.set(server);
