@@ -282,7 +282,7 @@ class OnDemandTest {
                     autostart: true
                     restart: no
                   api:
-                    command: exec python3 -m http.server 0 --bind 127.0.0.1
+                    command: exec python3 -u -m http.server 0 --bind 127.0.0.1
                     autostart: true
                     ready: { timeout: 1s }
                   jobs:
@@ -298,9 +298,13 @@ class OnDemandTest {
                         .readTree(get("loopgate.localhost", "/api/v1/services", null)
                                 .body())
                         .path("services");
+                // On a busy machine Python may pass the 1 s readiness limit before it listens: wait for its line.
                 return services.get(0).path("process").path("problem").isTextual()
                         && services.get(1).path("process").path("problem").isTextual()
-                        && services.get(2).path("process").path("problem").isTextual();
+                        && services.get(2).path("process").path("problem").isTextual()
+                        && get("loopgate.localhost", "/api/v1/services/api/logs?n=50", null)
+                                .body()
+                                .contains("Serving HTTP on 127.0.0.1 port");
             } catch (Exception e) {
                 throw new AssertionError(e);
             }

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
@@ -28,7 +27,6 @@ import java.util.Map;
  */
 final class WebSocketOverHttp2 extends ChannelDuplexHandler {
     private static final AsciiString PROTOCOL = Http2Headers.PseudoHeaderName.PROTOCOL.value();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private boolean webSocket;
     private boolean tunnel;
@@ -67,8 +65,10 @@ final class WebSocketOverHttp2 extends ChannelDuplexHandler {
                 out.add(name, e.getValue());
             }
         }
+        // The key only proves to this hop that the backend speaks WebSocket (RFC 6455 §4.1); it guards nothing, and
+        // a SecureRandom here would read /dev/urandom on the event loop.
         byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(key);
         return out.method(HttpMethod.GET.asciiName())
                 .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
                 .set(HttpHeaderNames.SEC_WEBSOCKET_KEY, Base64.getEncoder().encodeToString(key));

@@ -51,6 +51,11 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser launch() throws Exception {
+        return launch(Map.of());
+    }
+
+    /** With extra environment: {@code HOME} picks the NSS database ({@code ~/.pki/nssdb}) whose roots it trusts. */
+    public static Browser launch(Map<String, String> env) throws Exception {
         String executable = System.getenv().getOrDefault("LOOPGATE_CHROMIUM", "/usr/bin/chromium");
         boolean present = Files.isExecutable(Path.of(executable));
         if (!present && System.getenv("LOOPGATE_REQUIRE_BROWSER") != null) {
@@ -60,7 +65,7 @@ public final class Browser implements AutoCloseable {
                 present,
                 "skipped: no Chromium at " + executable + " (apt-get install chromium, or set LOOPGATE_CHROMIUM)");
         Path profile = Files.createTempDirectory("loopgate-chromium");
-        Process p = new ProcessBuilder(
+        ProcessBuilder builder = new ProcessBuilder(
                         executable,
                         "--headless",
                         "--no-sandbox",
@@ -77,8 +82,9 @@ public final class Browser implements AutoCloseable {
                         "--remote-debugging-address=127.0.0.1",
                         "--user-data-dir=" + profile,
                         "about:blank")
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         CompletableFuture<String> endpoint = new CompletableFuture<>();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(
