@@ -170,6 +170,8 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig config = processes.assignPorts(loaded);
         Routes routes = new Routes(RouteTable.build(config, java.util.List.of(), health));
         AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
+        AtomicReference<GatewayServer.HttpsStart> httpsRef =
+                new AtomicReference<>(new GatewayServer.HttpsStart(0, null));
         Registry registry = new Registry(
                 routes,
                 config,
@@ -201,7 +203,7 @@ public final class Gateway implements AutoCloseable {
                 () -> notices(registry, dockerRef.get()),
                 "1".equals(System.getenv("LOOPGATE_CONTAINER")),
                 processes,
-                () -> serverRef.get() == null ? 0 : serverRef.get().httpsPort());
+                httpsRef::get);
         GatewayServer server = GatewayServer.start(
                 routes,
                 listen,
@@ -211,6 +213,7 @@ public final class Gateway implements AutoCloseable {
         serverRef.set(server);
         GatewayServer.HttpsStart httpsStart =
                 startHttps(server, https(options, config.https(), listen), options, config);
+        httpsRef.set(httpsStart);
         server.onDemand(processes);
         HealthChecker checker = new HealthChecker(
                         routes, health, server.prober(), server.healthLoop(), Clock.systemUTC(), metrics::healthCheck)

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * @param networkBackends whether registrations may name backends beyond loopback: in a container
  *     ({@code LOOPGATE_CONTAINER=1}) the other Compose services are the local ones
  * @param processes the commands loopgate runs for services that have one, or {@code null} for none
- * @param httpsPort the HTTPS port, 0 while HTTPS is off
+ * @param https the HTTPS port (0 while HTTPS is off) and the note on why it is off or elsewhere
  */
 public record AdminContext(
         Routes routes,
@@ -32,4 +32,9 @@ public record AdminContext(
         Supplier<List<String>> notices,
         boolean networkBackends,
         Supervisor processes,
-        java.util.function.IntSupplier httpsPort) {}
+        java.util.function.Supplier<dev.loopgate.proxy.GatewayServer.HttpsStart> https) {
+
+    int httpsPort() {
+        return https.get().port();
+    }
+}

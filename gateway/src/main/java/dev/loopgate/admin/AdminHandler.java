@@ -115,15 +115,16 @@ public final class AdminHandler implements AdminRequests {
                     alloc,
                     HttpResponseStatus.OK,
                     ServicesJson.withNotices(
-                            ServicesJson.withProcesses(
-                                    ServicesJson.of(
-                                            table,
-                                            gatewayPort,
-                                            admin.httpsPort().getAsInt(),
-                                            admin.health(),
-                                            admin.registry()::leaseExpiry),
-                                    admin.processes()),
-                            admin.notices().get()));
+                                    ServicesJson.withProcesses(
+                                            ServicesJson.of(
+                                                    table,
+                                                    gatewayPort,
+                                                    admin.httpsPort(),
+                                                    admin.health(),
+                                                    admin.registry()::leaseExpiry),
+                                            admin.processes()),
+                                    admin.notices().get())
+                            .set("https", https()));
             case SignIn.SESSION -> signIn.status(request, alloc);
             case SignIn.LOGIN -> signIn.login(request, alloc);
             case STREAM -> json(
@@ -332,5 +333,17 @@ public final class AdminHandler implements AdminRequests {
 
     private static FullHttpResponse empty(ByteBufAllocator alloc) {
         return Responses.empty(alloc, HttpResponseStatus.NO_CONTENT);
+    }
+
+    /** {@code https} in {@code /api/v1/services}: its port (0: off) and, when set, why it is off or elsewhere. */
+    private com.fasterxml.jackson.databind.node.ObjectNode https() {
+        dev.loopgate.proxy.GatewayServer.HttpsStart h = admin.https().get();
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+                dev.loopgate.Json.mapper().createObjectNode();
+        n.put("port", h.port());
+        if (h.note() != null) {
+            n.put("note", h.note());
+        }
+        return n;
     }
 }

@@ -68,7 +68,7 @@ final class DashboardStream implements AdminRequests.Stream {
                 ServicesJson.of(
                         admin.routes().current(),
                         port,
-                        admin.httpsPort().getAsInt(),
+                        admin.httpsPort(),
                         admin.health(),
                         withCheckTimes,
                         admin.registry()::leaseExpiry),

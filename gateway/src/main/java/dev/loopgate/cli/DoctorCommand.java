@@ -42,6 +42,11 @@ final class DoctorCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The running gateway's HTTPS port (0: off) and why it is off, or {@code null} when no gateway answers. */
+    private Integer httpsPort;
+
+    private String httpsNote;
+
     @Override
     public Integer call() {
         Doctor doctor = new Doctor(Paths.get("/proc"));
@@ -67,6 +72,8 @@ final class DoctorCommand implements Callable<Integer> {
                 file == null ? dev.loopgate.config.ListenAddress.DEFAULT : file.listen(), state.address() != null));
         checks.add(doctor.resolver(hosts));
         checks.addAll(doctor.backends(targets));
+        checks.addAll(dev.loopgate.diagnostics.HttpsCheck.check(
+                httpsPort, httpsNote, global.stateDir().path().resolve("ca"), hosts, System.getenv()));
         if (!commands.isEmpty()) {
             List<dev.loopgate.diagnostics.Listeners.Listener> listeners =
                     dev.loopgate.diagnostics.Listeners.scan(Paths.get("/proc"), false);
@@ -117,6 +124,9 @@ final class DoctorCommand implements Callable<Integer> {
                 }
             }
             reply.body().path("notices").forEach(n -> notices.add(n.asText()));
+            JsonNode https = reply.body().path("https");
+            httpsPort = https.path("port").asInt(0);
+            httpsNote = https.path("note").isTextual() ? https.path("note").asText() : null;
             return new Doctor.GatewayState(client.gateway().toString(), null);
         } catch (AdminClient.Unreachable e) {
             return new Doctor.GatewayState(null, e.getMessage());

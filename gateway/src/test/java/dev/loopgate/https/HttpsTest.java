@@ -268,6 +268,57 @@ class HttpsTest {
     }
 
     @Test
+    void doctorSaysHttpsServesTheRootsValidityAndThatEachNameVerifies() throws Exception {
+        dev.loopgate.cli.CliRunner.Result doctor = dev.loopgate.cli.CliRunner.run(dir.resolve("state"), "doctor");
+        assertThat(doctor.out())
+                .contains("ok    https: serving on port " + gateway.httpsPort())
+                .containsPattern("ok    https ca: the root \\S+root.pem is valid until 20\\d\\d-")
+                .contains("ok    https names: 2 name(s) verify against the root")
+                .contains("https trust: ");
+    }
+
+    private static final dev.loopgate.proxy.AdminRequests NO_ADMIN = new dev.loopgate.proxy.AdminRequests() {
+        @Override
+        public io.netty.handler.codec.http.FullHttpResponse handle(
+                io.netty.handler.codec.http.HttpRequest request,
+                io.netty.buffer.ByteBuf body,
+                int gatewayPort,
+                io.netty.buffer.ByteBufAllocator alloc) {
+            return null;
+        }
+
+        @Override
+        public Stream openStream(io.netty.handler.codec.http.HttpRequest request) {
+            return null;
+        }
+    };
+
+    @Test
+    void aTakenDefaultHttpsPortLeavesHttpsOffWithANoteWhileAChosenOneIsAnError() throws Exception {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            dev.loopgate.config.ListenAddress busy =
+                    new dev.loopgate.config.ListenAddress("127.0.0.1", taken.getLocalPort());
+            dev.loopgate.tls.Certificates certs = new dev.loopgate.tls.Certificates(
+                    dev.loopgate.tls.LocalCa.loadOrCreate(dir.resolve("ca2"), List.of(), java.time.Clock.systemUTC()),
+                    Runnable::run,
+                    java.time.Clock.systemUTC(),
+                    "loopgate.localhost");
+            try (dev.loopgate.proxy.GatewayServer plain = dev.loopgate.proxy.GatewayServer.start(
+                    gateway.routes(), new dev.loopgate.config.ListenAddress("127.0.0.1", 0), false, NO_ADMIN)) {
+                dev.loopgate.proxy.GatewayServer.HttpsStart off = plain.listenHttps(busy, false, certs);
+                assertThat(off.port()).isZero();
+                assertThat(off.note())
+                        .startsWith("HTTPS is off: port " + taken.getLocalPort() + " is in use by")
+                        .contains("--https-port N");
+                assertThatThrownBy(() -> plain.listenHttps(busy, true, certs))
+                        .hasMessageContaining("cannot serve HTTPS on 127.0.0.1:" + taken.getLocalPort())
+                        .hasMessageContaining("--https-port N (0 turns HTTPS off)");
+            }
+        }
+    }
+
+    @Test
     void plainHttpSentToTheHttpsPortGetsA400ThatSaysWhereToGo() throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.httpsPort())) {
             s.setSoTimeout(10_000);

@@ -71,7 +71,7 @@ public final class GatewayFixture implements AutoCloseable {
                                 registry::shadowed,
                                 false,
                                 null,
-                                () -> 0),
+                                () -> new dev.loopgate.proxy.GatewayServer.HttpsStart(0, null)),
                         Clock.systemUTC()),
                 ExchangeObserver.both(metrics, inspector));
         ref.set(server);
