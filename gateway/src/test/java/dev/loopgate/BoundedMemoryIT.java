@@ -70,6 +70,55 @@ class BoundedMemoryIT {
         }
     }
 
+    @Test
+    void a256MiBUploadAndDownloadOverHttp2StayWithinTheSameCap() throws Exception {
+        long size = 256L << 20;
+        AtomicLong written = new AtomicLong();
+        try (TestBackend files = TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(
+                        new HttpServerCodec(), new StreamingHandler(written, StreamingHandler.newEventQueue())))) {
+            Path config = dir.resolve("loopgate.yaml");
+            Files.writeString(config, "services:\n  files: http://127.0.0.1:" + files.port() + "\n");
+            int httpsPort = dev.loopgate.testing.Local.freePort();
+            try (GatewayProcess p = GatewayProcess.start(
+                    List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-Dloopgate.test=bounded"),
+                    "serve",
+                    "--config",
+                    config.toString(),
+                    "--port",
+                    "0",
+                    "--https-port",
+                    Integer.toString(httpsPort),
+                    "--state-dir",
+                    dir.resolve("s").toString())) {
+                p.awaitPort(Duration.ofSeconds(20));
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .sslContext(dev.loopgate.testing.Tls.trusting(dir.resolve("s/ca/root.pem")))
+                        .build();
+                String base = "https://files.localhost:" + httpsPort;
+
+                HttpResponse<InputStream> down = client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/big?n=" + size))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(down.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(drain(down.body())).isEqualTo(size);
+
+                HttpResponse<String> up = client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/upload"))
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(size)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(up.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(up.body()).startsWith(size + " ");
+                assertThat(p.isAlive()).isTrue();
+                assertThat(p.stdout() + p.stderr()).doesNotContain("OutOfMemoryError");
+            }
+        }
+    }
+
     private static long drain(InputStream in) throws Exception {
         long total = 0;
         byte[] buf = new byte[1 << 16];

@@ -148,7 +148,8 @@ public final class AdminHandler implements AdminRequests {
         return Origins.isAdmin(
                         request.headers().get(HttpHeaderNames.ORIGIN),
                         table.config().adminHost(),
-                        gatewayPort)
+                        gatewayPort,
+                        admin.httpsPort())
                 && admin.sessions().isSignedIn(request.headers().get(HttpHeaderNames.COOKIE));
     }
 

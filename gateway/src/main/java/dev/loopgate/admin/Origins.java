@@ -15,24 +15,28 @@ final class Origins {
         } catch (URISyntaxException e) {
             return false;
         }
-        if (uri.getHost() == null || !"http".equalsIgnoreCase(uri.getScheme())) {
+        if (uri.getHost() == null
+                || !"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
             return false;
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         return host.equals(adminHost) || host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
     }
 
-    /** Whether the origin is exactly the admin host on this gateway: the only page whose cookie may change state. */
-    static boolean isAdmin(String origin, String adminHost, int port) {
+    /**
+     * Whether the origin is exactly the admin host on this gateway (http on its port, or https on its HTTPS port): the
+     * only page whose cookie may change state.
+     */
+    static boolean isAdmin(String origin, String adminHost, int port, int httpsPort) {
         if (origin == null) {
             return false;
         }
         try {
             URI uri = new URI(origin.trim());
-            int p = uri.getPort() == -1 ? 80 : uri.getPort();
-            return "http".equalsIgnoreCase(uri.getScheme())
+            boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            int p = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+            return (https ? httpsPort != 0 && p == httpsPort : "http".equalsIgnoreCase(uri.getScheme()) && p == port)
                     && adminHost.equalsIgnoreCase(uri.getHost())
-                    && p == port
                     && (uri.getPath() == null || uri.getPath().isEmpty());
         } catch (URISyntaxException e) {
             return false;

@@ -37,11 +37,13 @@ public final class HttpsCheck {
     public static List<Check> check(
             Integer httpsPort, String note, Path caDir, List<String> hosts, Map<String, String> env) {
         List<Check> out = new ArrayList<>();
+        if (httpsPort != null && httpsPort == 0 && note == null) {
+            // Turned off on purpose: the CA and the stores do not matter then.
+            out.add(Check.ok("https", "off (--https-port 0)"));
+            return out;
+        }
         if (httpsPort != null && httpsPort == 0) {
-            out.add(Check.warn(
-                    "https",
-                    note != null ? note : "HTTPS is off (--https-port 0)",
-                    "free the port or choose one with --https-port N; see docs/https.md"));
+            out.add(Check.warn("https", note, "free the port or choose one with --https-port N; see docs/https.md"));
         } else if (httpsPort != null) {
             out.add(Check.ok("https", "serving on port " + httpsPort + (note == null ? "" : " (" + note + ")")));
         }
