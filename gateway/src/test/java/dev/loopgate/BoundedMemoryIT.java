@@ -31,92 +31,85 @@ class BoundedMemoryIT {
 
     @Test
     void oneGibibyteUploadAndDownloadPassThroughAGatewayCappedAt64MiB() throws Exception {
-        AtomicLong written = new AtomicLong();
-        try (TestBackend files = TestBackend.raw(
-                "127.0.0.1",
-                p -> p.addLast(
-                        new HttpServerCodec(), new StreamingHandler(written, StreamingHandler.newEventQueue())))) {
-            Path config = dir.resolve("loopgate.yaml");
-            Files.writeString(config, "services:\n  files: http://127.0.0.1:" + files.port() + "\n");
-            try (GatewayProcess p = GatewayProcess.start(
-                    List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-Dloopgate.test=bounded"),
-                    "serve",
-                    "--config",
-                    config.toString(),
-                    "--port",
-                    "0",
-                    "--state-dir",
-                    dir.resolve("s").toString())) {
-                int port = p.awaitPort(Duration.ofSeconds(20));
-                HttpClient client = HttpClient.newHttpClient();
+        try (TestBackend files = files();
+                GatewayProcess p = cappedGateway(files, "--https-port", "0")) {
+            int port = p.awaitPort(Duration.ofSeconds(20));
+            HttpClient client = HttpClient.newHttpClient();
 
-                HttpResponse<InputStream> down = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/big?n=" + GIB))
-                                .header("Host", "files.localhost")
-                                .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                assertThat(drain(down.body())).isEqualTo(GIB);
+            HttpResponse<InputStream> down = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/big?n=" + GIB))
+                            .header("Host", "files.localhost")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(drain(down.body())).isEqualTo(GIB);
 
-                HttpResponse<String> up = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
-                                .header("Host", "files.localhost")
-                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(GIB)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(up.body()).startsWith(GIB + " ");
-                assertThat(p.isAlive()).isTrue();
-                assertThat(p.stdout() + p.stderr()).doesNotContain("OutOfMemoryError");
-            }
+            HttpResponse<String> up = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                            .header("Host", "files.localhost")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(GIB)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(up.body()).startsWith(GIB + " ");
+            assertThat(p.isAlive()).isTrue();
+            assertThat(p.stdout() + p.stderr()).doesNotContain("OutOfMemoryError");
         }
     }
 
     @Test
     void a256MiBUploadAndDownloadOverHttp2StayWithinTheSameCap() throws Exception {
         long size = 256L << 20;
-        AtomicLong written = new AtomicLong();
-        try (TestBackend files = TestBackend.raw(
-                "127.0.0.1",
-                p -> p.addLast(
-                        new HttpServerCodec(), new StreamingHandler(written, StreamingHandler.newEventQueue())))) {
-            Path config = dir.resolve("loopgate.yaml");
-            Files.writeString(config, "services:\n  files: http://127.0.0.1:" + files.port() + "\n");
-            int httpsPort = dev.loopgate.testing.Local.freePort();
-            try (GatewayProcess p = GatewayProcess.start(
-                    List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-Dloopgate.test=bounded"),
-                    "serve",
-                    "--config",
-                    config.toString(),
-                    "--port",
-                    "0",
-                    "--https-port",
-                    Integer.toString(httpsPort),
-                    "--state-dir",
-                    dir.resolve("s").toString())) {
-                p.awaitPort(Duration.ofSeconds(20));
-                HttpClient client = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_2)
-                        .sslContext(dev.loopgate.testing.Tls.trusting(dir.resolve("s/ca/root.pem")))
-                        .build();
-                String base = "https://files.localhost:" + httpsPort;
+        int httpsPort = dev.loopgate.testing.Local.freePort();
+        try (TestBackend files = files();
+                GatewayProcess p = cappedGateway(files, "--https-port", Integer.toString(httpsPort))) {
+            p.awaitPort(Duration.ofSeconds(20));
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_2)
+                    .sslContext(dev.loopgate.testing.Tls.trusting(dir.resolve("s/ca/root.pem")))
+                    .build();
+            String base = "https://files.localhost:" + httpsPort;
 
-                HttpResponse<InputStream> down = client.send(
-                        HttpRequest.newBuilder(URI.create(base + "/big?n=" + size))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                assertThat(down.version()).isEqualTo(HttpClient.Version.HTTP_2);
-                assertThat(drain(down.body())).isEqualTo(size);
+            HttpResponse<InputStream> down = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/big?n=" + size)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(down.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(drain(down.body())).isEqualTo(size);
 
-                HttpResponse<String> up = client.send(
-                        HttpRequest.newBuilder(URI.create(base + "/upload"))
-                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(size)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(up.version()).isEqualTo(HttpClient.Version.HTTP_2);
-                assertThat(up.body()).startsWith(size + " ");
-                assertThat(p.isAlive()).isTrue();
-                assertThat(p.stdout() + p.stderr()).doesNotContain("OutOfMemoryError");
-            }
+            HttpResponse<String> up = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/upload"))
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(size)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(up.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(up.body()).startsWith(size + " ");
+            assertThat(p.isAlive()).isTrue();
+            assertThat(p.stdout() + p.stderr()).doesNotContain("OutOfMemoryError");
         }
+    }
+
+    /** A backend that serves {@code /big?n=} and counts {@code /upload}, streaming both. */
+    private static TestBackend files() throws Exception {
+        AtomicLong written = new AtomicLong();
+        return TestBackend.raw(
+                "127.0.0.1",
+                p -> p.addLast(new HttpServerCodec(), new StreamingHandler(written, StreamingHandler.newEventQueue())));
+    }
+
+    /** The jar, as a user starts it, with its heap and direct memory capped at 64 MiB. */
+    private GatewayProcess cappedGateway(TestBackend files, String... extra) throws Exception {
+        Path config = dir.resolve("loopgate.yaml");
+        Files.writeString(config, "services:\n  files: http://127.0.0.1:" + files.port() + "\n");
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "serve",
+                "--config",
+                config.toString(),
+                "--port",
+                "0",
+                "--state-dir",
+                dir.resolve("s").toString()));
+        args.addAll(List.of(extra));
+        return GatewayProcess.start(
+                List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-Dloopgate.test=bounded"),
+                args.toArray(String[]::new));
     }
 
     private static long drain(InputStream in) throws Exception {

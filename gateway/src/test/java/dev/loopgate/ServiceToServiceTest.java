@@ -2,7 +2,6 @@ package dev.loopgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loopgate.cli.CliRunner;
 import dev.loopgate.testing.TestBackend;
@@ -85,27 +84,43 @@ class ServiceToServiceTest {
 
     @Test
     void aJavaClientWithLoopgateAsItsProxyReachesANameItsResolverDoesNotKnow() throws Exception {
-        boolean resolverKnows;
-        try {
-            InetAddress.getByName("payments.localhost");
-            resolverKnows = true;
-        } catch (UnknownHostException e) {
-            resolverKnows = false;
-        }
-        assumeTrue(
-                !resolverKnows,
-                "this machine's resolver knows *.localhost (libnss-myhostname?), so the point"
-                        + " of proxy mode cannot be shown here");
-        HttpClient viaProxy = HttpClient.newBuilder()
-                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", gateway.port())))
-                .build();
-        HttpResponse<String> res = viaProxy.send(
-                HttpRequest.newBuilder(URI.create("http://payments.localhost/charge"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.body()).isEqualTo("payments saw Host payments.localhost");
-        assertThatThrownBy(() -> InetAddress.getByName("payments.localhost")).isInstanceOf(UnknownHostException.class);
+        // A JVM whose resolver knows no *.localhost name, whatever this machine's does (libnss-myhostname teaches
+        // the system resolver those names): its hosts file is empty.
+        Path hosts = Files.writeString(dir.resolve("empty-hosts"), "");
+        Path client = Files.writeString(
+                dir.resolve("ViaProxy.java"),
+                """
+                import java.net.*;
+                import java.net.http.*;
+                public class ViaProxy {
+                    public static void main(String[] a) throws Exception {
+                        try {
+                            InetAddress.getByName("payments.localhost");
+                            System.out.println("resolver knows payments.localhost");
+                        } catch (UnknownHostException e) {
+                            System.out.println("resolver does not know payments.localhost");
+                        }
+                        HttpResponse<String> res = HttpClient.newBuilder()
+                                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", Integer.parseInt(a[0]))))
+                                .build()
+                                .send(HttpRequest.newBuilder(URI.create("http://payments.localhost/charge")).build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                        System.out.println(res.statusCode() + " " + res.body());
+                    }
+                }
+                """);
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djdk.net.hosts.file=" + hosts,
+                        client.toString(),
+                        Integer.toString(gateway.port()))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out)
+                .contains("resolver does not know payments.localhost")
+                .contains("200 payments saw Host payments.localhost");
     }
 
     @Test

@@ -136,17 +136,8 @@ public final class ConfigLoader {
             if (top == null) {
                 return d;
             }
-            ListenAddress listen = d.listen();
-            if (top.containsKey("listen")) {
-                String v = yaml.scalar(top.get("listen"), "listen");
-                if (v != null) {
-                    try {
-                        listen = ListenAddress.parse(v);
-                    } catch (IllegalArgumentException e) {
-                        yaml.problem(top.get("listen"), "listen", e.getMessage());
-                    }
-                }
-            }
+            ListenAddress listen =
+                    top.containsKey("listen") ? readListen(top.get("listen"), "listen", d.listen()) : d.listen();
             String adminHost = readAdmin(top.get("admin"), d.adminHost());
             Limits limits = readLimits(top.get("limits"));
             Timeouts timeouts = readTimeouts(top.get("timeouts"));
@@ -180,17 +171,8 @@ public final class ConfigLoader {
             if (m == null) {
                 return d;
             }
-            ListenAddress listen = d.listen();
-            if (m.containsKey("listen")) {
-                String v = yaml.scalar(m.get("listen"), "https.listen");
-                if (v != null) {
-                    try {
-                        listen = ListenAddress.parse(v);
-                    } catch (IllegalArgumentException e) {
-                        yaml.problem(m.get("listen"), "https.listen", e.getMessage());
-                    }
-                }
-            }
+            ListenAddress listen =
+                    m.containsKey("listen") ? readListen(m.get("listen"), "https.listen", d.listen()) : d.listen();
             boolean redirect =
                     m.containsKey("redirect") && Boolean.TRUE.equals(yaml.bool(m.get("redirect"), "https.redirect"));
             List<String> names = new java.util.ArrayList<>();
@@ -282,15 +264,20 @@ public final class ConfigLoader {
             if (m == null || !m.containsKey("listen")) {
                 return null;
             }
-            String v = yaml.scalar(m.get("listen"), "dns.listen");
+            return readListen(m.get("listen"), "dns.listen", null);
+        }
+
+        /** An address and port at {@code path}; {@code fallback} (after reporting the problem) when it is not one. */
+        private ListenAddress readListen(Node node, String path, ListenAddress fallback) {
+            String v = yaml.scalar(node, path);
             if (v == null) {
-                return null;
+                return fallback;
             }
             try {
                 return ListenAddress.parse(v);
             } catch (IllegalArgumentException e) {
-                yaml.problem(m.get("listen"), "dns.listen", e.getMessage());
-                return null;
+                yaml.problem(node, path, e.getMessage());
+                return fallback;
             }
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loopgate.Gateway;
 import dev.loopgate.StateDir;
+import dev.loopgate.testing.Local;
 import dev.loopgate.testing.NodeTools;
 import dev.loopgate.testing.TestBackend;
 import dev.loopgate.testing.Tls;
@@ -179,12 +180,7 @@ class HttpsTest {
                 .send(request("web.localhost", "/").build(), HttpResponse.BodyHandlers.ofString());
         String https = "https://web.localhost:" + gateway.httpsPort() + "/";
         assertThat(gateway.banner()).contains(https).contains("and https://127.0.0.1:" + gateway.httpsPort());
-        HttpClient plain = HttpClient.newHttpClient();
-        String services = plain.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/api/v1/services"))
-                                .header("Host", "loopgate.localhost")
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
+        String services = Local.get(gateway.port(), "loopgate.localhost", "/api/v1/services")
                 .body();
         assertThat(services).contains("\"" + https + "\"");
         Wait.until(
@@ -196,17 +192,7 @@ class HttpsTest {
     }
 
     private String metrics() {
-        try {
-            return HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"))
-                                    .header("Host", "loopgate.localhost")
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Local.get(gateway.port(), "loopgate.localhost", "/metrics").body();
     }
 
     @Test
@@ -493,13 +479,9 @@ class HttpsTest {
         assertThat(res.headers().firstValue("location"))
                 .hasValue("https://web.localhost:" + gateway.httpsPort() + "/a?b=c");
         // The admin host is never redirected: the CLI talks to it over plain HTTP.
-        HttpResponse<String> admin = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/api/v1/services"))
-                                .header("Host", "loopgate.localhost")
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(Local.get(gateway.port(), "loopgate.localhost", "/api/v1/services")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -512,20 +494,12 @@ class HttpsTest {
     }
 
     private String inspector() {
-        try {
-            return HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(
-                                            "http://127.0.0.1:" + gateway.port() + "/api/v1/requests?service=web"))
-                                    .header("Host", "loopgate.localhost")
-                                    .header(
-                                            "Authorization",
-                                            "Bearer " + gateway.token().value())
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Local.get(
+                        gateway.port(),
+                        "loopgate.localhost",
+                        "/api/v1/requests?service=web",
+                        "Authorization",
+                        "Bearer " + gateway.token().value())
+                .body();
     }
 }
