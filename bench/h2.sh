@@ -68,9 +68,10 @@ run_one() { # target clients streams body requests -> "rps mean_ms max_ms failed
         "https://127.0.0.1:$(port_of "$1")/$4" 2>&1)
   local rps mean max failed
   rps=$(awk '/^finished in/ {gsub(",","",$4); print $4}' <<<"$res")
-  mean=$(awk '$1=="time" && $2=="for" && $3=="request:" {print $5}' <<<"$res")
-  max=$(awk '$1=="time" && $2=="for" && $3=="request:" {print $6}' <<<"$res")
-  failed=$(awk '/^requests:/ {print $8}' <<<"$res")
+  # "time for request:  min  max  mean  sd  +/- sd"; "requests: N total, N started, N done, N succeeded, N failed, …"
+  mean=$(awk '$1=="time" && $2=="for" && $3=="request:" {print $6}' <<<"$res")
+  max=$(awk '$1=="time" && $2=="for" && $3=="request:" {print $5}' <<<"$res")
+  failed=$(awk '/^requests:/ {print $10}' <<<"$res")
   echo "$rps $(ms "$mean") $(ms "$max") ${failed:-NA}"
 }
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v }'; }

@@ -99,7 +99,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void start(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.headTimer = new Deadline(ctx.executor());
-        armHeadTimer(gateway.config().timeouts().clientHeaders().toNanos());
+        if (!protocol.oneExchange()) {
+            // An HTTP/2 stream exists because its request head arrived: there is nothing to time out waiting for.
+            armHeadTimer(gateway.config().timeouts().clientHeaders().toNanos());
+        }
         requestRead();
     }
 

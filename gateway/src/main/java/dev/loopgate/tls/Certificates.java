@@ -30,6 +30,10 @@ import javax.net.ssl.SSLHandshakeException;
 public final class Certificates implements AsyncMapping<String, SslContext> {
     /** A leaf this close to its end is replaced on the next handshake that asks for it. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    /** BoringSSL when its native library loads (the bench shows what it pays), else the JDK's TLS. */
+    static final SslProvider PROVIDER =
+            io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
     /** The cache key of the certificate for handshakes that name no host. */
     private static final String NO_SNI = "";
     /** HTTP/2 first, HTTP/1.1 for clients without it; a client offering neither is still served HTTP/1.1. */
@@ -97,7 +101,7 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
                         LocalCa.Leaf leaf = ca.issue(name.equals(NO_SNI) ? fallbackNames : List.of(name));
                         X509Certificate cert = leaf.certificate();
                         SslContext context = SslContextBuilder.forServer(leaf.key(), cert)
-                                .sslProvider(SslProvider.JDK)
+                                .sslProvider(PROVIDER)
                                 .protocols("TLSv1.3", "TLSv1.2")
                                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                                 .applicationProtocolConfig(ALPN)
