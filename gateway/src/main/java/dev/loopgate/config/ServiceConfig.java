@@ -23,7 +23,8 @@ public record ServiceConfig(
         Duration waitForBackend,
         boolean leastRequest,
         int outlier5xx,
-        ProcessConfig process) {
+        ProcessConfig process,
+        Boolean httpsRedirect) {
 
     /** A dev server restarting after a save usually needs a few seconds. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
@@ -36,7 +37,7 @@ public record ServiceConfig(
             List<BackendUrl> backends,
             HealthConfig health,
             Duration responseTimeout) {
-        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT, false, 0, null);
+        this(name, hosts, paths, stripPrefix, backends, health, responseTimeout, DEFAULT_WAIT, false, 0, null, null);
     }
 
     public ServiceConfig {
@@ -58,7 +59,8 @@ public record ServiceConfig(
                 waitForBackend,
                 leastRequest,
                 outlier5xx,
-                process);
+                process,
+                httpsRedirect);
     }
 
     /** The same service with its command left to someone else (a registration took the service over). */
@@ -74,7 +76,8 @@ public record ServiceConfig(
                 waitForBackend,
                 leastRequest,
                 outlier5xx,
-                null);
+                null,
+                httpsRedirect);
     }
 
     /** The shorthand {@code web: 5173}: {@code web.localhost} on every path to {@code localhost:5173}. */

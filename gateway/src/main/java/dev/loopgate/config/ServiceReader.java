@@ -29,7 +29,8 @@ final class ServiceReader {
             "ready",
             "autostart",
             "idle_stop",
-            "restart"));
+            "restart",
+            "redirect"));
     private static final Set<String> OUTLIER = new LinkedHashSet<>(List.of("consecutive_5xx"));
     private static final Set<String> HEALTH =
             new LinkedHashSet<>(List.of("path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold"));
@@ -138,7 +139,8 @@ final class ServiceReader {
                 wait == null ? ServiceConfig.DEFAULT_WAIT : wait,
                 leastRequest,
                 outlier,
-                process);
+                process,
+                m.containsKey("redirect") ? yaml.bool(m.get("redirect"), path + ".redirect") : null);
     }
 
     /**

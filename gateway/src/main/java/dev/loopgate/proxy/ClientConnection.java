@@ -206,10 +206,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 host,
                 (InetSocketAddress) ctx.channel().remoteAddress(),
                 gateway.routes().current());
-        if (d instanceof Dispatcher.Proxy && redirectsToHttps()) {
-            respondRedirect(req, authority, target);
-        } else if (d instanceof Dispatcher.Proxy proxy) {
-            startExchange(req, proxy.route(), target, authority, keepAlive);
+        if (d instanceof Dispatcher.Proxy proxy) {
+            if (redirectsToHttps(proxy.route())) {
+                respondRedirect(req, authority, target);
+            } else {
+                startExchange(req, proxy.route(), target, authority, keepAlive);
+            }
         } else if (d instanceof Dispatcher.Local local) {
             respondLocal(req, local.problem(), keepAlive && local.keepAlive());
         } else {
@@ -436,11 +438,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** {@code https.redirect}: a plain-HTTP request for a served host is sent to the same URL on https. */
-    private boolean redirectsToHttps() {
-        return !protocol.secure()
-                && gateway.httpsPort() > 0
-                && gateway.config().https().redirect();
+    /**
+     * {@code redirect} (the service's, else {@code https.redirect}): a plain-HTTP request for a served host is sent to
+     * the same URL on https.
+     */
+    private boolean redirectsToHttps(Route route) {
+        if (protocol.secure() || gateway.httpsPort() == 0) {
+            return false;
+        }
+        Boolean own = route.service().httpsRedirect();
+        return own != null ? own : gateway.config().https().redirect();
     }
 
     private void respondRedirect(HttpRequest req, String authority, RequestTarget target) {

@@ -32,6 +32,7 @@ public final class Route {
                 Duration.ZERO,
                 false,
                 0,
+                null,
                 null);
         dev.loopgate.health.BackendStates own = new dev.loopgate.health.BackendStates(java.time.Clock.systemUTC());
         return new Route(s, "/", List.of(new Backend(DIRECT, url.id(), url, own)));

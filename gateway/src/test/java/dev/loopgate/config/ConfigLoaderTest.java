@@ -88,6 +88,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpsIsOnByDefaultAndItsBlockIsRead() throws Exception {
+        HttpsConfig d = parse("services:\n  web: 5173\n").https();
+        assertThat(d.enabled()).isTrue();
+        assertThat(d.listen()).isEqualTo(new ListenAddress("127.0.0.1", 443));
+        assertThat(d.listenFromFile()).isFalse();
+        assertThat(d.redirect()).isFalse();
+
+        HttpsConfig c = parse(
+                        """
+                        https:
+                          listen: 127.0.0.1:9443
+                          redirect: true
+                          names: [.test, "*.internal", Dev.Example.test]
+                        """)
+                .https();
+        assertThat(c.listen()).isEqualTo(new ListenAddress("127.0.0.1", 9443));
+        assertThat(c.listenFromFile()).isTrue();
+        assertThat(c.redirect()).isTrue();
+        assertThat(c.names()).containsExactly("test", "internal", "dev.example.test");
+    }
+
+    @Test
+    void httpsMistakesNameTheirKeyAndLine() {
+        assertThat(errorOf("https:\n  listen: nowhere\n")).startsWith("loopgate.yaml:2: https.listen:");
+        assertThat(errorOf("https:\n  names: [.com]\n"))
+                .isEqualTo("loopgate.yaml:2: https.names[0]: '.com' is a public top-level domain; the CA signs only"
+                        + " names nobody else owns (e.g. .test, .internal)");
+        assertThat(errorOf("https:\n  names: [\"a b\"]\n")).contains("https.names[0]: 'a b' is not a DNS suffix");
+        assertThat(errorOf("https:\n  redirct: true\n")).contains("https").contains("redirect");
+        assertThat(errorOf("services:\n  web:\n    port: 5173\n    redirect: maybe\n"))
+                .contains("services.web.redirect");
+    }
+
+    @Test
     void portOutOfRangeNamesPathAndLine() {
         assertThat(errorOf("services:\n  web:\n    port: 70000\n"))
                 .isEqualTo("loopgate.yaml:3: services.web.port: must be 1–65535, got '70000'");

@@ -485,6 +485,32 @@ class HttpsTest {
     }
 
     @Test
+    void aServiceMayChooseItsOwnRedirect() throws Exception {
+        gateway.close();
+        Files.writeString(
+                dir.resolve("loopgate.yaml"),
+                """
+                https:
+                  listen: 127.0.0.1:0
+                  redirect: true
+                services:
+                  web: http://127.0.0.1:%d
+                  events:
+                    backends: [http://127.0.0.1:%d]
+                    redirect: false
+                """
+                        .formatted(backend.port(), backend.port()));
+        gateway = Gateway.start(new Gateway.Options(
+                dir.resolve("loopgate.yaml"), null, 0, new StateDir(dir.resolve("state")), Duration.ofMillis(200)));
+        assertThat(Local.get(gateway.port(), "web.localhost", "/").statusCode()).isEqualTo(308);
+        HttpResponse<String> optedOut = Local.get(gateway.port(), "events.localhost", "/");
+        assertThat(optedOut.statusCode())
+                .as("events opted out: proxied over plain HTTP")
+                .isEqualTo(200);
+        assertThat(optedOut.body()).isEqualTo("hello from web");
+    }
+
+    @Test
     void theInspectorShowsTheProtocolAndTlsVersion() throws Exception {
         client(HttpClient.Version.HTTP_2)
                 .send(request("web.localhost", "/seen").build(), HttpResponse.BodyHandlers.ofString());
