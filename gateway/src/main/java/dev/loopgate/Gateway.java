@@ -271,20 +271,23 @@ public final class Gateway implements AutoCloseable {
         if (!https.enabled()) {
             return new GatewayServer.HttpsStart(0, null);
         }
-        Certificates certificates;
-        try {
-            LocalCa ca =
-                    LocalCa.loadOrCreate(options.stateDir().path().resolve("ca"), https.names(), Clock.systemUTC());
-            certificates = new Certificates(ca, CERTIFICATE_ISSUER, Clock.systemUTC(), config.adminHost());
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            String why =
-                    "cannot create the local CA in " + options.stateDir().path().resolve("ca") + ": " + e.getMessage();
-            if (https.listenFromFile()) {
-                server.close(Duration.ZERO);
-                throw new StartException(why, e);
-            }
-            return new GatewayServer.HttpsStart(0, "HTTPS is off: " + why);
-        }
+        // The CA is read (or made) off the main thread: the port accepts at once and the first handshake waits for it.
+        java.nio.file.Path caDir = options.stateDir().path().resolve("ca");
+        java.util.concurrent.CompletableFuture<LocalCa> ca = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return LocalCa.loadOrCreate(caDir, https.names(), Clock.systemUTC());
+                    } catch (IOException | java.security.GeneralSecurityException e) {
+                        log.error(
+                                "HTTPS cannot work: cannot create the local CA in {}: {} (fix it, or remove {})",
+                                caDir,
+                                e.getMessage(),
+                                caDir);
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                CERTIFICATE_ISSUER);
+        Certificates certificates = new Certificates(ca, CERTIFICATE_ISSUER, Clock.systemUTC(), config.adminHost());
         try {
             return server.listenHttps(https.listen(), https.listenFromFile(), certificates);
         } catch (StartException e) {

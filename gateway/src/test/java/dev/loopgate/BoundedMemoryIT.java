@@ -64,7 +64,7 @@ class BoundedMemoryIT {
             p.awaitPort(Duration.ofSeconds(20));
             HttpClient client = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_2)
-                    .sslContext(dev.loopgate.testing.Tls.trusting(dir.resolve("s/ca/root.pem")))
+                    .sslContext(dev.loopgate.testing.Tls.trusting(dev.loopgate.testing.Tls.root(dir.resolve("s"))))
                     .build();
             String base = "https://files.localhost:" + httpsPort;
 

@@ -174,7 +174,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest req) {
-        headTimer.cancel();
+        headTimer.disarm();
         String client = clientIp();
         RequestRules.Rejection rejection = RequestRules.check(req);
         if (rejection != null) {

@@ -30,9 +30,6 @@ import javax.net.ssl.SSLHandshakeException;
 public final class Certificates implements AsyncMapping<String, SslContext> {
     /** A leaf this close to its end is replaced on the next handshake that asks for it. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
-    /** BoringSSL when its native library loads (the bench shows what it pays), else the JDK's TLS. */
-    static final SslProvider PROVIDER =
-            io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
     /** The cache key of the certificate for handshakes that name no host. */
     private static final String NO_SNI = "";
@@ -44,7 +41,7 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
             ApplicationProtocolNames.HTTP_2,
             ApplicationProtocolNames.HTTP_1_1);
 
-    private final LocalCa ca;
+    private final CompletableFuture<LocalCa> ca;
     private final Executor issuer;
     private final Clock clock;
     private final List<String> fallbackNames;
@@ -60,6 +57,14 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
      *     {@code [::1]}, which sends no name for an address) gets a certificate for it and for both loopback addresses
      */
     public Certificates(LocalCa ca, Executor issuer, Clock clock, String adminHost) {
+        this(CompletableFuture.completedFuture(ca), issuer, clock, adminHost);
+    }
+
+    /**
+     * With the CA still being loaded or made: the gateway starts accepting at once, and the first handshakes wait for
+     * it (reading BouncyCastle's and the TLS library's classes would otherwise add half a second to every start).
+     */
+    public Certificates(CompletableFuture<LocalCa> ca, Executor issuer, Clock clock, String adminHost) {
         this.ca = ca;
         this.issuer = issuer;
         this.clock = clock;
@@ -68,12 +73,25 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
 
     @Override
     public Future<SslContext> map(String sni, Promise<SslContext> promise) {
+        ca.whenComplete((authority, failure) -> {
+            if (failure != null) {
+                promise.tryFailure(
+                        new SSLHandshakeException("loopgate's local CA is unusable: " + failure.getMessage()));
+            } else {
+                map(authority, sni, promise);
+            }
+        });
+        return promise;
+    }
+
+    private void map(LocalCa authority, String sni, Promise<SslContext> promise) {
         String name = sni == null ? NO_SNI : sni.toLowerCase(Locale.ROOT);
-        if (sni != null && !ca.mayName(name)) {
-            return promise.setFailure(new SSLHandshakeException(
+        if (sni != null && !authority.mayName(name)) {
+            promise.tryFailure(new SSLHandshakeException(
                     "loopgate serves HTTPS for localhost names only; no certificate for " + name));
+            return;
         }
-        CompletableFuture<Entry> entry = cache.compute(name, (n, old) -> current(old) ? old : issue(n));
+        CompletableFuture<Entry> entry = cache.compute(name, (n, old) -> current(old) ? old : issue(authority, n));
         entry.whenComplete((e, failure) -> {
             if (failure != null) {
                 cache.remove(name, entry); // the next handshake tries again
@@ -82,7 +100,6 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
                 promise.trySuccess(e.context());
             }
         });
-        return promise;
     }
 
     /** Still good: being issued, or issued and not yet near its end. */
@@ -94,14 +111,14 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
         return e == null || clock.instant().isBefore(e.notAfter().minus(RENEW_BEFORE));
     }
 
-    private CompletableFuture<Entry> issue(String name) {
+    private CompletableFuture<Entry> issue(LocalCa ca, String name) {
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {
                         LocalCa.Leaf leaf = ca.issue(name.equals(NO_SNI) ? fallbackNames : List.of(name));
                         X509Certificate cert = leaf.certificate();
                         SslContext context = SslContextBuilder.forServer(leaf.key(), cert)
-                                .sslProvider(PROVIDER)
+                                .sslProvider(Provider.CHOSEN)
                                 .protocols("TLSv1.3", "TLSv1.2")
                                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                                 .applicationProtocolConfig(ALPN)
@@ -118,5 +135,14 @@ public final class Certificates implements AsyncMapping<String, SslContext> {
     /** How many certificates were made (each name once until it nears its end). */
     int issued() {
         return issued.get();
+    }
+
+    /**
+     * BoringSSL when its native library loads (docs/performance.md shows what it pays), else the JDK's TLS. Decided
+     * on first use, on the issuer's thread: loading the library is not startup's or an event loop's work.
+     */
+    private static final class Provider {
+        static final SslProvider CHOSEN =
+                io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 }

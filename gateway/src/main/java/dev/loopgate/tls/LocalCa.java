@@ -92,11 +92,28 @@ public final class LocalCa {
             return new LocalCa(readCertificate(cert), readKey(key), suffixes, clock);
         }
         Files.createDirectories(dir);
-        KeyPair pair = newKeyPair();
-        X509Certificate root = createRoot(pair, suffixes, clock.instant());
-        writeKey(key, pair.getPrivate());
-        Files.writeString(cert, pem(root));
-        return new LocalCa(root, pair.getPrivate(), suffixes, clock);
+        // The gateway makes the CA in the background while 'loopgate trust' may make it too: one of them makes it,
+        // under a lock both take, and the other reads it; the root appears whole (written aside, then renamed).
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+                        dir.resolve("lock"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = lock.lock()) {
+            if (Files.exists(cert) && Files.exists(key)) {
+                return new LocalCa(readCertificate(cert), readKey(key), suffixes, clock);
+            }
+            KeyPair pair = newKeyPair();
+            X509Certificate root = createRoot(pair, suffixes, clock.instant());
+            writeKey(key, pair.getPrivate());
+            Path tmp = dir.resolve("root.pem.tmp");
+            Files.writeString(tmp, pem(root));
+            Files.move(
+                    tmp,
+                    cert,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return new LocalCa(root, pair.getPrivate(), suffixes, clock);
+        }
     }
 
     public X509Certificate root() {

@@ -105,7 +105,7 @@ class HttpsTest {
     }
 
     private Path root() {
-        return dir.resolve("state/ca/root.pem");
+        return Tls.root(dir.resolve("state"));
     }
 
     private HttpClient client(HttpClient.Version version) throws Exception {
@@ -255,6 +255,7 @@ class HttpsTest {
 
     @Test
     void doctorSaysHttpsServesTheRootsValidityAndThatEachNameVerifies() throws Exception {
+        root(); // made in the background at start
         dev.loopgate.cli.CliRunner.Result doctor = dev.loopgate.cli.CliRunner.run(dir.resolve("state"), "doctor");
         assertThat(doctor.out())
                 .contains("ok    https: serving on port " + gateway.httpsPort())

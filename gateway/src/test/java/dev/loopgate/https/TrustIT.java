@@ -161,6 +161,7 @@ class TrustIT {
 
     @Test
     void envGivesCurlNodeAndJavaTheRootWithTheSystemsRootsKept() throws Exception {
+        dev.loopgate.testing.Tls.root(state);
         Run env = loopgate(Map.of(), "env");
         assertThat(env.code()).as(env.out()).isZero();
         Map<String, String> vars = new HashMap<>();

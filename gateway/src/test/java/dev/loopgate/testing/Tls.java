@@ -13,6 +13,13 @@ import javax.net.ssl.TrustManagerFactory;
 public final class Tls {
     private Tls() {}
 
+    /** The root of a gateway's CA in {@code stateDir}, once it exists: a gateway makes it in the background. */
+    public static Path root(Path stateDir) {
+        Path root = stateDir.resolve("ca/root.pem");
+        Wait.until("the gateway's CA at " + root, java.time.Duration.ofSeconds(20), () -> Files.exists(root));
+        return root;
+    }
+
     public static X509Certificate read(Path pem) throws Exception {
         try (InputStream in = Files.newInputStream(pem)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
