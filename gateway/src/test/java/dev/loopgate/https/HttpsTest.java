@@ -158,6 +158,21 @@ class HttpsTest {
     }
 
     @Test
+    void a100ContinueReachesAnH2ClientAndTheStreamGoesOnToTheFinalResponse() throws Exception {
+        Path body = Files.writeString(dir.resolve("body.txt"), "x".repeat(2000));
+        String out = curl(
+                "--http2",
+                "-v",
+                "-H",
+                "Expect: 100-continue",
+                "--data-binary",
+                "@" + body,
+                "https://web.localhost:" + gateway.httpsPort() + "/upload");
+        assertThat(out).contains("< HTTP/2 100").contains("< HTTP/2 200").endsWith("hello from web");
+        assertThat(backend.lastRequest().body()).hasSize(2000);
+    }
+
+    @Test
     void theJdkClientSpeaksH2ToAServiceByName() throws Exception {
         HttpResponse<String> res = client(HttpClient.Version.HTTP_2)
                 .send(request("web.localhost", "/").build(), HttpResponse.BodyHandlers.ofString());
