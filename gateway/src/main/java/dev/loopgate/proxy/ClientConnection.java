@@ -69,6 +69,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean lingering;
     private AdminExchange adminExchange;
     private AccessLog.Entry localLog;
+    /** The connection's TLS version, looked up once. */
+    private String tls;
 
     ClientConnection(GatewayContext gateway) {
         this(gateway, ClientProtocol.HTTP1);
@@ -207,8 +209,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 (InetSocketAddress) ctx.channel().remoteAddress(),
                 gateway.routes().current());
         if (d instanceof Dispatcher.Proxy proxy) {
-            if (redirectsToHttps(proxy.route())) {
-                respondRedirect(req, authority, target);
+            if (HttpsRedirect.applies(gateway, protocol, proxy.route())) {
+                writeLocal(
+                        req,
+                        HttpsRedirect.response(authority, target, gateway.httpsPort()),
+                        HttpUtil.isKeepAlive(req) && !gateway.draining());
             } else {
                 startExchange(req, proxy.route(), target, authority, keepAlive);
             }
@@ -438,44 +443,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /**
-     * {@code redirect} (the service's, else {@code https.redirect}): a plain-HTTP request for a served host is sent to
-     * the same URL on https.
-     */
-    private boolean redirectsToHttps(Route route) {
-        if (protocol.secure() || gateway.httpsPort() == 0) {
-            return false;
-        }
-        Boolean own = route.service().httpsRedirect();
-        return own != null ? own : gateway.config().https().redirect();
-    }
-
-    private void respondRedirect(HttpRequest req, String authority, RequestTarget target) {
-        String host = HostNames.normalize(authority);
-        int port = gateway.httpsPort();
-        String hostPart = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        String location = "https://" + hostPart + (port == 443 ? "" : ":" + port) + target.originForm();
-        // 308 keeps the method and body (RFC 9110 §15.4.9), so a form POST survives the redirect.
-        FullHttpResponse res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
-                io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                HttpResponseStatus.PERMANENT_REDIRECT,
-                Unpooled.EMPTY_BUFFER);
-        res.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        writeLocal(req, res, HttpUtil.isKeepAlive(req) && !gateway.draining());
-    }
-
     /** The TLS version of this client's connection (its parent's, for an HTTP/2 stream), or {@code null}. */
     private String tlsVersion() {
         if (!protocol.secure()) {
             return null;
         }
-        Channel ch = protocol.oneExchange() && ctx.channel().parent() != null
-                ? ctx.channel().parent()
-                : ctx.channel();
-        io.netty.handler.ssl.SslHandler ssl = ch.pipeline().get(io.netty.handler.ssl.SslHandler.class);
-        return ssl == null || ssl.engine().getSession() == null
-                ? null
-                : ssl.engine().getSession().getProtocol();
+        if (tls == null) {
+            tls = protocol.tlsVersion(ctx.channel());
+        }
+        return tls;
     }
 
     private String clientIp() {

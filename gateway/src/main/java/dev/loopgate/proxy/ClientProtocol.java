@@ -31,4 +31,16 @@ enum ClientProtocol {
     boolean oneExchange() {
         return this == H2;
     }
+
+    /** The TLS version a client's channel uses (an HTTP/2 stream's parent connection's), {@code null} for plain. */
+    String tlsVersion(io.netty.channel.Channel channel) {
+        if (!secure) {
+            return null;
+        }
+        io.netty.channel.Channel connection = oneExchange() && channel.parent() != null ? channel.parent() : channel;
+        io.netty.handler.ssl.SslHandler ssl = connection.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        return ssl == null || ssl.engine().getSession() == null
+                ? null
+                : ssl.engine().getSession().getProtocol();
+    }
 }
