@@ -18,14 +18,8 @@ for tool in h2load nginx openssl java taskset; do
 done
 [[ -f "$jar" ]] || { echo "bench: build the jar first: ./mvnw -DskipTests package" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-mkdir -p "$repo/bench/results" "$work/www" "$work/logs"
-chmod 755 "$work" "$work/www"
-head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100"
-head -c 65536 /dev/zero | tr '\0' 'b' > "$work/www/64k"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+mkdir -p "$repo/bench/results"
+source "$repo/bench/common.sh"
 
 cat > "$work/loopgate.yaml" <<CONF
 services:
@@ -36,6 +30,7 @@ LOOPGATE_ACCESS_LOG=OFF taskset -c 1 java "${lg_opts[@]}" -jar "$jar" serve --co
   --port "$LOOPGATE_PORT" --https-port "$LOOPGATE_TLS" --state-dir "$work/state" > "$work/logs/loopgate.out" 2>&1 &
 pids+=($!)
 until (exec 3<>"/dev/tcp/127.0.0.1/$LOOPGATE_TLS") 2>/dev/null; do sleep 0.05; done
+until [[ -f "$work/state/ca/root.pem" ]]; do sleep 0.05; done  # the CA is made in the background at first start
 
 # nginx gets a leaf for web.localhost from loopgate's CA: the same key type (P-256) and chain length as loopgate's.
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=web.localhost \
@@ -43,13 +38,6 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=we
 openssl x509 -req -in "$work/leaf.csr" -CA "$work/state/ca/root.pem" -CAkey "$work/state/ca/root.key" \
   -CAcreateserial -days 30 -copy_extensions copy -out "$work/leaf.pem" 2>/dev/null
 
-nginx_conf() { # $1 name, $2 server block
-  cat > "$work/$1.conf" <<CONF
-daemon off; worker_processes 1; worker_rlimit_nofile 16384; pid $work/$1.pid; error_log $work/logs/$1.err warn;
-events { worker_connections 16384; multi_accept on; }
-http { access_log off; keepalive_requests 1000000; keepalive_timeout 75s; $2 }
-CONF
-}
 nginx_conf backend "server { listen 127.0.0.1:$BACKEND_PORT reuseport backlog=4096; root $work/www; location / { } }"
 nginx_conf proxy "upstream b { server 127.0.0.1:$BACKEND_PORT; keepalive 256; }
   server { listen 127.0.0.1:$NGINX_PORT ssl http2 backlog=4096; ssl_certificate $work/leaf.pem;

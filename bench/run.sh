@@ -20,22 +20,8 @@ for tool in wrk nginx java taskset; do
 done
 [[ -f "$jar" ]] || { echo "bench: build the jar first: ./mvnw -DskipTests package" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 1000 connections need ~3000 descriptors per proxy
-mkdir -p "$repo/bench/results" "$work/www" "$work/logs"
-chmod 755 "$work" "$work/www"  # nginx workers run unprivileged
-head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100"
-head -c 65536 /dev/zero | tr '\0' 'b' > "$work/www/64k"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-nginx_conf() { # $1 name, $2 server block
-  cat > "$work/$1.conf" <<CONF
-daemon off; worker_processes 1; worker_rlimit_nofile 16384; pid $work/$1.pid; error_log $work/logs/$1.err warn;
-events { worker_connections 16384; multi_accept on; }
-http { access_log off; keepalive_requests 1000000; keepalive_timeout 75s; $2 }
-CONF
-}
+mkdir -p "$repo/bench/results"
+source "$repo/bench/common.sh"
 
 nginx_conf backend "server { listen 127.0.0.1:$BACKEND_PORT reuseport backlog=4096; root $work/www; location / { } }"
 nginx_conf proxy "upstream b { server 127.0.0.1:$BACKEND_PORT; keepalive 256; }
