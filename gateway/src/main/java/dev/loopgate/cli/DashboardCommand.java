@@ -1,8 +1,6 @@
 package dev.loopgate.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,15 +76,10 @@ final class DashboardCommand implements Callable<Integer> {
             return List.of("rundll32", "url.dll,FileProtocolHandler");
         }
         boolean desktop = env.containsKey("DISPLAY") || env.containsKey("WAYLAND_DISPLAY");
-        return desktop && onPath("xdg-open", env.getOrDefault("PATH", "")) ? List.of("xdg-open") : null;
-    }
-
-    private static boolean onPath(String program, String path) {
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
+        return desktop
+                        && dev.loopgate.Executables.find("xdg-open", env.getOrDefault("PATH", ""))
+                                .isPresent()
+                ? List.of("xdg-open")
+                : null;
     }
 }

@@ -3,11 +3,9 @@ package dev.loopgate.diagnostics;
 import dev.loopgate.tls.TrustStore;
 import dev.loopgate.tls.TrustStores;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +55,7 @@ public final class HttpsCheck {
         }
         X509Certificate ca;
         try {
-            ca = read(root);
+            ca = dev.loopgate.tls.Pem.certificate(root);
         } catch (Exception e) {
             out.add(Check.fail(
                     "https ca",
@@ -162,8 +160,8 @@ public final class HttpsCheck {
             p.setServerNames(List.of(new SNIHostName(host)));
             p.setEndpointIdentificationAlgorithm("HTTPS");
             s.setSSLParameters(p);
+            // With a server name set, the JDK checks the certificate against that name, not against 127.0.0.1.
             s.startHandshake();
-            // The endpoint check above compares the name with the peer host (127.0.0.1) unless SNI is used: it is.
             return (X509Certificate) s.getSession().getPeerCertificates()[0];
         }
     }
@@ -177,11 +175,5 @@ public final class HttpsCheck {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
         return tls;
-    }
-
-    private static X509Certificate read(Path pem) throws Exception {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
     }
 }

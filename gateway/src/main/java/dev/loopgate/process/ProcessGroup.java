@@ -1,6 +1,5 @@
 package dev.loopgate.process;
 
-import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,8 @@ public final class ProcessGroup {
 
     /** Starts {@code pb}'s command as the leader of a new process group (where Perl is available). */
     public static ProcessGroup start(ProcessBuilder pb) throws IOException {
-        String perl = onPath("perl");
+        String perl =
+                dev.loopgate.Executables.find("perl").map(Object::toString).orElse(null);
         if (perl == null) {
             return new ProcessGroup(pb.start(), false);
         }
@@ -142,19 +142,5 @@ public final class ProcessGroup {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static String onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, program);
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        return null;
     }
 }

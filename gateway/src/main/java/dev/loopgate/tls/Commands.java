@@ -36,13 +36,7 @@ final class Commands {
     }
 
     static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        return dev.loopgate.Executables.find(tool).isPresent();
     }
 
     /** A command as a user would type it in a POSIX shell. */

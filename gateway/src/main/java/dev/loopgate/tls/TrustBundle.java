@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Collections;
@@ -37,7 +36,7 @@ public final class TrustBundle {
 
     public static Written write(Path caDir, Map<String, String> env) throws IOException, GeneralSecurityException {
         Path root = caDir.resolve("root.pem");
-        X509Certificate loopgate = read(root);
+        X509Certificate loopgate = Pem.certificate(root);
         Path bundle = caDir.resolve("bundle.pem");
         String system = systemRoots(env, bundle);
         replace(
@@ -98,12 +97,6 @@ public final class TrustBundle {
             ks.load(in, STORE_PASSWORD.toCharArray());
         }
         return ks;
-    }
-
-    private static X509Certificate read(Path pem) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
     }
 
     private static void replace(Path file, String text) throws IOException {

@@ -1,12 +1,10 @@
 package dev.loopgate.tls;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,11 +41,9 @@ public final class TrustStores {
 
     /** The name the root is stored under: one per CA, so two state directories' roots never replace each other. */
     static String nickname(Path root) throws IOException {
-        try (InputStream in = Files.newInputStream(root)) {
-            byte[] der = CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in)
-                    .getEncoded();
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(der);
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256")
+                    .digest(Pem.certificate(root).getEncoded());
             return "loopgate-" + HexFormat.of().formatHex(sha, 0, 6);
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException(root + " is not a certificate: " + e.getMessage(), e);

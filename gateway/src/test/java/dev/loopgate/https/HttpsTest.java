@@ -429,6 +429,31 @@ class HttpsTest {
     }
 
     @Test
+    void anExtendedConnectForAProtocolOtherThanWebSocketGets501() throws Exception {
+        try (SSLSocket s = h2Socket()) {
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put(":method", "CONNECT");
+            h.put(":protocol", "webtransport");
+            h.put(":scheme", "https");
+            h.put(":authority", "web.localhost");
+            h.put(":path", "/");
+            H2Frames.write(s.getOutputStream(), H2Frames.HEADERS, H2Frames.END_HEADERS, 1, H2Frames.headerBlock(h));
+            s.getOutputStream().flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            H2Frames.Frame f;
+            do {
+                f = H2Frames.read(in);
+            } while (!(f.type() == H2Frames.HEADERS && f.stream() == 1));
+            io.netty.handler.codec.http2.Http2Headers response =
+                    new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false)
+                            .decodeHeaders(1, io.netty.buffer.Unpooled.wrappedBuffer(f.payload()));
+            assertThat(response.status().toString()).isEqualTo("501");
+            assertThat(f.flags() & H2Frames.END_STREAM).isNotZero();
+        }
+        assertThat(backend.requests).isEmpty();
+    }
+
+    @Test
     void rapidResetIsRefusedWithAGoAway() throws Exception {
         try (SSLSocket s = h2Socket()) {
             Thread flood = new Thread(() -> {
