@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every listener gets a 4096 backlog: each wrk run opens all its connections at once, and a proxy then opens as many
 # to the backend; with Linux's default backlog of 511 the dropped SYNs (retried after 1 s, 3 s) would dominate p99.
-# Load benchmark: a fast backend directly, nginx (1 worker) as a reverse proxy to it, and loopgate (1 event loop)
-# to it, interleaved, on this machine. The proxies share CPU 1; the backend and wrk share CPU 0.
+# Load benchmark: a fast backend directly, nginx (1 worker) and HAProxy (1 thread) as reverse proxies to it, and
+# loopgate to it, interleaved, on this machine. The proxies share CPU 1; the backend and wrk share CPU 0. loopgate
+# runs as a user starts it, `./loopgate serve` (its launcher's JVM flags, its class-data archive), pinned to CPU 1 —
+# so one event loop — with only what nginx also gets: the access log off.
 # Run by hand, never in CI:  bench/run.sh [seconds-per-run] [rounds]
-# Needs: wrk, nginx, java 17+, and gateway/target/loopgate.jar (./mvnw -DskipTests package).
+# Needs: wrk, nginx, haproxy, java 17+, and gateway/target/loopgate.jar (./mvnw -DskipTests package).
 set -euo pipefail
 
 DURATION="${1:-10}"
@@ -13,10 +15,10 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$repo/gateway/target/loopgate.jar"
 work="$(mktemp -d /tmp/loopgate-bench.XXXXXX)"
 out="$repo/bench/results/$(date -u +%Y%m%dT%H%M%SZ).tsv"
-BACKEND_PORT=18081 NGINX_PORT=18082 LOOPGATE_PORT=18083
+BACKEND_PORT=18081 NGINX_PORT=18082 LOOPGATE_PORT=18083 HAPROXY_PORT=18084 LOOPGATE_HTTPS_PORT=18443
 
-for tool in wrk nginx java taskset; do
-  command -v "$tool" >/dev/null || { echo "bench: needs $tool (apt-get install wrk nginx util-linux)" >&2; exit 1; }
+for tool in wrk nginx haproxy java taskset; do
+  command -v "$tool" >/dev/null || { echo "bench: needs $tool (apt-get install wrk nginx haproxy util-linux)" >&2; exit 1; }
 done
 [[ -f "$jar" ]] || { echo "bench: build the jar first: ./mvnw -DskipTests package" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 1000 connections need ~3000 descriptors per proxy
@@ -32,29 +34,58 @@ services:
   web: http://127.0.0.1:$BACKEND_PORT
 CONF
 
+cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 20000
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 75s
+  timeout server 75s
+  timeout http-keep-alive 75s
+frontend f
+  bind 127.0.0.1:$HAPROXY_PORT backlog 4096
+  default_backend b
+backend b
+  server s 127.0.0.1:$BACKEND_PORT
+CONF
+
 taskset -c 0 nginx -p "$work" -c "$work/backend.conf" & pids+=($!)
 taskset -c 1 nginx -p "$work" -c "$work/proxy.conf" & pids+=($!)
+taskset -c 1 haproxy -db -f "$work/haproxy.cfg" > "$work/logs/haproxy.out" 2>&1 & pids+=($!)
 
-# Started as users start it (./loopgate, the image): with a class-data archive from one earlier start.
-lg_opts=(-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xms64m -Xmx256m)
-TRAIN_PORT=$LOOPGATE_PORT TRAIN_JAVA_OPTS="${lg_opts[*]}" taskset -c 1 "$repo/docker/train-cds.sh" "$jar" "$work/loopgate.jsa"
-LOOPGATE_ACCESS_LOG=OFF taskset -c 1 java "${lg_opts[@]}" -XX:SharedArchiveFile="$work/loopgate.jsa" -Xlog:cds=off \
-  -Xlog:cds+dynamic=off -jar "$jar" serve --config "$work/loopgate.yaml" --port "$LOOPGATE_PORT" --state-dir "$work/state" \
-  > "$work/logs/loopgate.out" 2>&1 & lg=$!; pids+=($lg)
-until (exec 3<>"/dev/tcp/127.0.0.1/$LOOPGATE_PORT") 2>/dev/null; do sleep 0.01; done
-for _ in $(seq 100); do grep -q "ready in" "$work/logs/loopgate.out" && break; sleep 0.1; done
-# The banner's figure: JVM start to accepting, pinned to one core like the rest of the run.
-ready_ms=$(sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$work/logs/loopgate.out" | head -1)
-until (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; do sleep 0.05; done
+# loopgate exactly as `./loopgate serve` starts it. The first start after a build records the class-data archive
+# when it exits (as a user's first start does); the launch figure is the median of the next three starts.
+start_loopgate() { # sets lg (its pid) and launches (+= its "ready in" figure)
+  LOOPGATE_ACCESS_LOG=OFF taskset -c 1 "$repo/loopgate" serve --config "$work/loopgate.yaml" --port "$LOOPGATE_PORT" \
+    --https-port "$LOOPGATE_HTTPS_PORT" --state-dir "$work/state" > "$work/logs/loopgate.out" 2>&1 & lg=$!
+  for _ in $(seq 600); do grep -q "ready in" "$work/logs/loopgate.out" && break; sleep 0.05; done
+  launches+=("$(sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$work/logs/loopgate.out" | head -1)")
+}
+stop_loopgate() { kill "$lg"; wait "$lg" 2>/dev/null || true; }
 until (exec 3<>"/dev/tcp/127.0.0.1/$BACKEND_PORT") 2>/dev/null; do sleep 0.05; done
-sleep 1
+launches=()
+start_loopgate; curl -s -o /dev/null -H "Host: web.localhost" "http://127.0.0.1:$LOOPGATE_PORT/100"; stop_loopgate
+launches=()
+for i in 1 2 3; do start_loopgate; [[ $i -lt 3 ]] && stop_loopgate; done
+pids+=($lg)
+ready_ms=$(printf '%s\n' "${launches[@]}" | sort -n | sed -n 2p)
+until (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; do sleep 0.05; done
+until (exec 3<>"/dev/tcp/127.0.0.1/$HAPROXY_PORT") 2>/dev/null; do sleep 0.05; done
+curl -s -o /dev/null -H "Host: web.localhost" "http://127.0.0.1:$LOOPGATE_PORT/100"
+sleep 2
 idle_rss_kb=$(ps -o rss= -p "$lg" | tr -d ' ')
 
-port_of() { case "$1" in direct) echo $BACKEND_PORT;; nginx) echo $NGINX_PORT;; loopgate) echo $LOOPGATE_PORT;; esac; }
+port_of() { case "$1" in direct) echo $BACKEND_PORT;; nginx) echo $NGINX_PORT;; haproxy) echo $HAPROXY_PORT;; loopgate) echo $LOOPGATE_PORT;; esac; }
 
-run_one() { # target conns body mode -> "rps p99_ms errors"
+run_one() { # target conns body mode -> "rps p99_ms rss_mib errors" (rss: loopgate's, halfway through its run)
   local target=$1 conns=$2 body=$3 mode=$4 extra=()
   [[ $mode == close ]] && extra=(-H "Connection: close")
+  rm -f "$work/rss"
+  [[ $target == loopgate ]] && { sleep $((DURATION / 2)); ps -o rss= -p "$lg" > "$work/rss"; } &
   local res
   res=$(taskset -c 0 wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "Host: web.localhost" "${extra[@]}" \
         "http://127.0.0.1:$(port_of "$target")/$body" 2>&1)
@@ -62,20 +93,22 @@ run_one() { # target conns body mode -> "rps p99_ms errors"
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$res")
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$res")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$res" | tr '\n' ' ')
-  echo "$rps ${p99:-NA} ${errs:-none}"
+  wait
+  local rss=NA; [[ -s "$work/rss" ]] && rss=$(( $(tr -d ' ' < "$work/rss") / 1024 ))
+  echo "$rps ${p99:-NA} $rss ${errs:-none}"
 }
 
-echo -e "round\ttarget\tconns\tbody\tmode\trps\tp99_ms\terrors" > "$out"
+echo -e "round\ttarget\tconns\tbody\tmode\trps\tp99_ms\trss_mib\terrors" > "$out"
 # The JIT needs traffic before loopgate runs at speed; nginx needs none, so only loopgate is warmed at length.
-for warm in direct nginx; do run_one "$warm" 50 100 keepalive >/dev/null; done
+for warm in direct nginx haproxy; do run_one "$warm" 50 100 keepalive >/dev/null; done
 for body in 100 64k; do for mode in keepalive close; do
   DURATION=$((DURATION * 2)) run_one loopgate 200 "$body" "$mode" >/dev/null
 done; done
 for round in $(seq 1 "$ROUNDS"); do
   for conns in 50 1000; do for body in 100 64k; do for mode in keepalive close; do
-    for target in direct nginx loopgate; do
-      read -r rps p99 errs < <(run_one "$target" "$conns" "$body" "$mode")
-      echo -e "$round\t$target\t$conns\t$body\t$mode\t$rps\t$p99\t$errs" | tee -a "$out"
+    for target in direct nginx haproxy loopgate; do
+      read -r rps p99 rss errs < <(run_one "$target" "$conns" "$body" "$mode")
+      echo -e "$round\t$target\t$conns\t$body\t$mode\t$rps\t$p99\t$rss\t$errs" | tee -a "$out"
     done
   done; done; done
 done
@@ -83,20 +116,29 @@ done
 python3 - "$out" "$ready_ms" "$idle_rss_kb" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-med = {}
+runs = {}
 for r in rows:
-    key = (r["conns"], r["body"], r["mode"], r["target"])
-    med.setdefault(key, ([], []))
-    med[key][0].append(float(r["rps"])); med[key][1].append(float(r["p99_ms"]) if r["p99_ms"] != "NA" else float("nan"))
-print(f"\nlaunch to accepting: {sys.argv[2]} ms; idle RSS: {int(sys.argv[3]) // 1024} MiB\n")
-print("| conns | body | connection | direct req/s | nginx req/s | loopgate req/s | loopgate/nginx | nginx p99 ms | loopgate p99 ms | p99 ratio |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+    runs.setdefault((r["conns"], r["body"], r["mode"], r["target"]), []).append(r)
+med = lambda xs: statistics.median(xs)
+def col(key, field):
+    return [float(r[field]) for r in runs[key] if r[field] not in ("NA", "")]
+print(f"\nlaunch to accepting (median of 3 starts, pinned): {sys.argv[2]} ms; idle RSS: {int(sys.argv[3]) // 1024} MiB\n")
+print("| conns | body | connection | direct | nginx | HAProxy | loopgate | loopgate/nginx | /HAProxy | p99 ms nginx | HAProxy | loopgate | p99/nginx | loopgate spread | nginx spread | loopgate RSS MiB |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+def spread(xs):
+    m = med(xs)
+    return f"{100 * (min(xs) - m) / m:+.0f}/{100 * (max(xs) - m) / m:+.0f} %"
 for conns in ("50", "1000"):
     for body in ("100", "64k"):
         for mode in ("keepalive", "close"):
-            d, n, l = (med[(conns, body, mode, t)] for t in ("direct", "nginx", "loopgate"))
-            dr, nr, lr = (statistics.median(x[0]) for x in (d, n, l))
-            np99, lp99 = statistics.median(n[1]), statistics.median(l[1])
-            print(f"| {conns} | {body} | {mode} | {dr:,.0f} | {nr:,.0f} | {lr:,.0f} | {lr / nr:.2f}x | {np99:.2f} | {lp99:.2f} | {lp99 / np99:.2f}x |")
+            k = lambda t: (conns, body, mode, t)
+            rps = {t: col(k(t), "rps") for t in ("direct", "nginx", "haproxy", "loopgate")}
+            p99 = {t: med(col(k(t), "p99_ms")) for t in ("nginx", "haproxy", "loopgate")}
+            r = {t: med(v) for t, v in rps.items()}
+            rss = col(k("loopgate"), "rss_mib")
+            print(f"| {conns} | {body} | {mode} | {r['direct']:,.0f} | {r['nginx']:,.0f} | {r['haproxy']:,.0f} | {r['loopgate']:,.0f} "
+                  f"| {r['loopgate'] / r['nginx']:.2f}x | {r['loopgate'] / r['haproxy']:.2f}x | {p99['nginx']:.2f} | {p99['haproxy']:.2f} "
+                  f"| {p99['loopgate']:.2f} | {p99['loopgate'] / p99['nginx']:.2f}x | {spread(rps['loopgate'])} | {spread(rps['nginx'])} "
+                  f"| {max(rss) if rss else float('nan'):.0f} |")
 PY
 echo "raw results: $out"

@@ -40,6 +40,15 @@ final class ProcessRecords {
 
     /** {@code owner}: the gateway that runs them (this one; a test passes another). */
     void save(Map<String, Entry> running, ProcessHandle owner) {
+        if (running.isEmpty()) {
+            // No file is "nothing to stop": the next start then reads nothing (no JSON library on its path).
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("cannot remove {}: {}", file, e.getMessage());
+            }
+            return;
+        }
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("gateway_pid", owner.pid());
         owner.info().startInstant().ifPresent(t -> root.put("gateway_started", t.toString()));
@@ -102,16 +111,17 @@ final class ProcessRecords {
 
     /** Stops what is left of the previous run's groups (TERM, then KILL after {@code grace}); returns how many. */
     int stopLeftovers(Duration grace) throws InterruptedException {
-        if (Files.exists(file)) {
-            ProcessHandle owner = liveOwner();
-            if (owner != null) {
-                log.warn(
-                        "another loopgate (pid {}) uses the state directory {} and runs its commands; they are left"
-                                + " alone (give each gateway its own --state-dir)",
-                        owner.pid(),
-                        file.getParent());
-                return 0;
-            }
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        ProcessHandle owner = liveOwner();
+        if (owner != null) {
+            log.warn(
+                    "another loopgate (pid {}) uses the state directory {} and runs its commands; they are left"
+                            + " alone (give each gateway its own --state-dir)",
+                    owner.pid(),
+                    file.getParent());
+            return 0;
         }
         int stopped = 0;
         for (Entry e : load()) {

@@ -19,11 +19,23 @@ import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.List;
+import java.util.Locale;
 
-/** The native epoll transport on Linux when it loads, NIO elsewhere; one place decides. */
+/**
+ * The socket transport, decided in one place: io_uring where the kernel allows it, else epoll on Linux, else NIO.
+ * io_uring is first because the bench measured it ahead of epoll with many connections (docs/performance.md);
+ * {@code LOOPGATE_TRANSPORT=epoll|nio} chooses another, and a choice that cannot load falls back in the same order.
+ */
 public record Transport(
         String name,
         IoHandlerFactory ioHandlers,
@@ -32,28 +44,59 @@ public record Transport(
         Class<? extends DatagramChannel> datagramChannel,
         Class<? extends Channel> domainSocketChannel) {
 
+    static final List<String> NAMES = List.of("io_uring", "epoll", "nio");
+
     public static Transport best() {
-        if (Epoll.isAvailable()) {
-            return new Transport(
-                    "epoll",
-                    EpollIoHandler.newFactory(),
-                    EpollServerSocketChannel.class,
-                    EpollSocketChannel.class,
-                    EpollDatagramChannel.class,
-                    EpollDomainSocketChannel.class);
+        return best(System.getenv("LOOPGATE_TRANSPORT"));
+    }
+
+    /** The named transport if it loads here, else the first of {@link #NAMES} after it that does. */
+    static Transport best(String wanted) {
+        int from = wanted == null ? 0 : Math.max(0, NAMES.indexOf(wanted.trim().toLowerCase(Locale.ROOT)));
+        for (String name : NAMES.subList(from, NAMES.size())) {
+            Transport t = named(name);
+            if (t != null) {
+                return t;
+            }
         }
-        return new Transport(
-                "nio",
-                NioIoHandler.newFactory(),
-                NioServerSocketChannel.class,
-                NioSocketChannel.class,
-                NioDatagramChannel.class,
-                NioDomainSocketChannel.class);
+        throw new AssertionError("NIO is always available");
+    }
+
+    /** The transport of that name, or null when it cannot run here (no native library, a kernel or seccomp refusal). */
+    public static Transport named(String name) {
+        return switch (name) {
+            case "io_uring" -> IoUring.isAvailable()
+                    ? new Transport(
+                            name,
+                            IoUringIoHandler.newFactory(),
+                            IoUringServerSocketChannel.class,
+                            IoUringSocketChannel.class,
+                            IoUringDatagramChannel.class,
+                            IoUringDomainSocketChannel.class)
+                    : null;
+            case "epoll" -> Epoll.isAvailable()
+                    ? new Transport(
+                            name,
+                            EpollIoHandler.newFactory(),
+                            EpollServerSocketChannel.class,
+                            EpollSocketChannel.class,
+                            EpollDatagramChannel.class,
+                            EpollDomainSocketChannel.class)
+                    : null;
+            case "nio" -> new Transport(
+                    name,
+                    NioIoHandler.newFactory(),
+                    NioServerSocketChannel.class,
+                    NioSocketChannel.class,
+                    NioDatagramChannel.class,
+                    NioDomainSocketChannel.class);
+            default -> null;
+        };
     }
 
     /** The address of a unix domain socket, as this transport's domain socket channel takes it. */
     public SocketAddress domainSocket(String path) {
-        return name.equals("epoll") ? new DomainSocketAddress(path) : UnixDomainSocketAddress.of(path);
+        return !name.equals("nio") ? new DomainSocketAddress(path) : UnixDomainSocketAddress.of(path);
     }
 
     EventLoopGroup newGroup(int threads, String threadName) {

@@ -46,13 +46,13 @@ class CliTest {
     private Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli =
-                LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, 1);
         all[1] = "--state-dir";
         all[2] = dir.resolve("state").toString();
         System.arraycopy(args, 1, all, 3, args.length - 1);
+        CommandLine cli =
+                LoopgateCommand.commandLine(all).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         return new Result(cli.execute(all), out.toString(), err.toString());
     }
 
@@ -60,8 +60,32 @@ class CliTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli =
-                LoopgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+                LoopgateCommand.commandLine(args).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         return new Result(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void aCommandBuildsOnlyItsOwnPartOfTheTreeAndHelpListsEveryCommand() {
+        assertThat(LoopgateCommand.commandLine("--state-dir", "/tmp/x", "ls", "--json")
+                        .getSubcommands()
+                        .keySet())
+                .containsExactly("ls");
+        assertThat(LoopgateCommand.commandLine("help", "serve").getSubcommands().keySet())
+                .containsExactlyInAnyOrder("serve", "help");
+        int all = LoopgateCommand.commandLine().getSubcommands().size();
+        assertThat(all).isGreaterThanOrEqualTo(17);
+        for (String[] args : new String[][] {{}, {"--help"}, {"help"}, {"sevre"}}) {
+            assertThat(LoopgateCommand.commandLine(args).getSubcommands()).hasSize(all);
+        }
+
+        Result help = runAsGiven("help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("serve", "register", "doctor", "trust", "untrust", "restart");
+        Result typo = runAsGiven("sevre");
+        assertThat(typo.code()).isNotZero();
+        assertThat(typo.err()).contains("sevre").contains("serve");
+        Result serveHelp = runAsGiven("help", "serve");
+        assertThat(serveHelp.out()).contains("Start the gateway.").contains("--port");
     }
 
     @Test

@@ -63,7 +63,7 @@ class EngineClientTest {
             }
         });
         serverThread.start();
-        Transport epoll = Transport.best();
+        Transport epoll = Transport.named("epoll");
         return new EngineClient(epoll, group.next(), socket.toString());
     }
 

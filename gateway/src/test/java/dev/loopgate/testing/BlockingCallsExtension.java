@@ -33,6 +33,9 @@ public final class BlockingCallsExtension implements BeforeAllCallback, AfterAll
             // buffered write to a pipe or terminal, accepted for a development tool.
             builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
             builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
+            // An io_uring loop that shuts down spins until the kernel has answered the ring's last requests: the
+            // end of the loop, not a wait while it serves.
+            builder.allowBlockingCallsInside("io.netty.channel.uring.IoUringIoHandler", "destroy");
             builder.blockingMethodCallback(method -> {
                 Thread t = Thread.currentThread();
                 if (LOOP.matcher(t.getName()).matches()) {
