@@ -37,7 +37,7 @@ CONF
 cat > "$work/haproxy.cfg" <<CONF
 global
   nbthread 1
-  maxconn 20000
+  maxconn 8000
 defaults
   mode http
   option http-keep-alive
@@ -85,7 +85,8 @@ run_one() { # target conns body mode -> "rps p99_ms rss_mib errors" (rss: loopga
   local target=$1 conns=$2 body=$3 mode=$4 extra=()
   [[ $mode == close ]] && extra=(-H "Connection: close")
   rm -f "$work/rss"
-  [[ $target == loopgate ]] && { sleep $((DURATION / 2)); ps -o rss= -p "$lg" > "$work/rss"; } &
+  local sampler=""
+  if [[ $target == loopgate ]]; then { sleep $((DURATION / 2)); ps -o rss= -p "$lg" > "$work/rss"; } & sampler=$!; fi
   local res
   res=$(taskset -c 0 wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "Host: web.localhost" "${extra[@]}" \
         "http://127.0.0.1:$(port_of "$target")/$body" 2>&1)
@@ -93,7 +94,7 @@ run_one() { # target conns body mode -> "rps p99_ms rss_mib errors" (rss: loopga
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$res")
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$res")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$res" | tr '\n' ' ')
-  wait
+  [[ -n $sampler ]] && wait "$sampler"
   local rss=NA; [[ -s "$work/rss" ]] && rss=$(( $(tr -d ' ' < "$work/rss") / 1024 ))
   echo "$rps ${p99:-NA} $rss ${errs:-none}"
 }

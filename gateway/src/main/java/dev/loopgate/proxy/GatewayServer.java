@@ -92,7 +92,9 @@ public final class GatewayServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                // Room for a burst of new connections (a page opening many at once, a load test's thousand): a full
+                // queue drops SYNs, which clients retry only after a second. The kernel caps it at somaxconn.
+                .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)

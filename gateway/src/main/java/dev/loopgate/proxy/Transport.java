@@ -28,13 +28,15 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The socket transport, decided in one place: io_uring where the kernel allows it, else epoll on Linux, else NIO.
- * io_uring is first because the bench measured it ahead of epoll with many connections (docs/performance.md);
- * {@code LOOPGATE_TRANSPORT=epoll|nio} chooses another, and a choice that cannot load falls back in the same order.
+ * The socket transport, decided in one place: epoll on Linux, else NIO; {@code LOOPGATE_TRANSPORT=io_uring|epoll|nio}
+ * chooses, and a choice that cannot load here falls back to that order. io_uring is not the default: in the bench it
+ * halved throughput for 64 KiB responses at 1000 connections while it improved small-body tails
+ * (docs/performance.md).
  */
 public record Transport(
         String name,
@@ -44,16 +46,21 @@ public record Transport(
         Class<? extends DatagramChannel> datagramChannel,
         Class<? extends Channel> domainSocketChannel) {
 
-    static final List<String> NAMES = List.of("io_uring", "epoll", "nio");
+    /** Every transport loopgate knows, the default order first. */
+    static final List<String> NAMES = List.of("epoll", "nio", "io_uring");
 
     public static Transport best() {
         return best(System.getenv("LOOPGATE_TRANSPORT"));
     }
 
-    /** The named transport if it loads here, else the first of {@link #NAMES} after it that does. */
+    /** The named transport if it loads here, else epoll, else NIO. */
     static Transport best(String wanted) {
-        int from = wanted == null ? 0 : Math.max(0, NAMES.indexOf(wanted.trim().toLowerCase(Locale.ROOT)));
-        for (String name : NAMES.subList(from, NAMES.size())) {
+        List<String> order = new ArrayList<>();
+        if (wanted != null) {
+            order.add(wanted.trim().toLowerCase(Locale.ROOT));
+        }
+        order.addAll(List.of("epoll", "nio"));
+        for (String name : order) {
             Transport t = named(name);
             if (t != null) {
                 return t;

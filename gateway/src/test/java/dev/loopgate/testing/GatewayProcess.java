@@ -64,6 +64,26 @@ public final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(pb.start());
     }
 
+    /**
+     * Starts the checkout's launcher, {@code ./loopgate [args]}, as a user types it; {@code javaOpts} go to
+     * {@code LOOPGATE_JAVA_OPTS} after the leak detector's setting.
+     */
+    public static GatewayProcess launch(String javaOpts, String... args) throws IOException {
+        Path repo = jar().toAbsolutePath().getParent().getParent().getParent();
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("loopgate").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("LOOPGATE_CONFIG");
+        pb.environment().remove("LOOPGATE_LISTEN");
+        pb.environment().put("LOOPGATE_JAVA_OPTS", ("-Dio.netty.leakDetection.level=paranoid " + javaOpts).trim());
+        return new GatewayProcess(pb.start());
+    }
+
+    /** The JVM's own arguments (the launcher replaces itself with java, so this is that JVM). */
+    public List<String> jvmArguments() {
+        return List.of(process.info().arguments().orElseThrow());
+    }
+
     private static void pump(InputStream in, StringBuffer into) {
         Thread t = new Thread(
                 () -> {
