@@ -46,8 +46,8 @@ public final class LoopgateCommand implements Runnable {
 
     /**
      * The command tree for these arguments: only the subcommands named in them, when there is one besides
-     * {@code help}. picocli reads every subcommand's annotations by reflection when it is added, which was half of
-     * the time {@code loopgate serve} took to start on one core; a command's own parse is all a run needs. Without a
+     * {@code help}. picocli reads every subcommand's annotations by reflection when it is added, which was a fifth
+     * of the time {@code loopgate serve} took to start on one core; a command's own parse is all a run needs. Without a
      * named subcommand (no arguments, {@code --help}, {@code help}, a typo) the whole tree is built, so usage and
      * "did you mean" list every command.
      */

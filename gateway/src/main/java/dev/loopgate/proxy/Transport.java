@@ -31,6 +31,8 @@ import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket transport, decided in one place: epoll on Linux, else NIO; {@code LOOPGATE_TRANSPORT=io_uring|epoll|nio}
@@ -46,6 +48,8 @@ public record Transport(
         Class<? extends DatagramChannel> datagramChannel,
         Class<? extends Channel> domainSocketChannel) {
 
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
     /** Every transport loopgate knows, the default order first. */
     static final List<String> NAMES = List.of("epoll", "nio", "io_uring");
 
@@ -55,18 +59,31 @@ public record Transport(
 
     /** The named transport if it loads here, else epoll, else NIO. */
     static Transport best(String wanted) {
+        String chosen = wanted == null ? "" : wanted.trim().toLowerCase(Locale.ROOT);
         List<String> order = new ArrayList<>();
-        if (wanted != null) {
-            order.add(wanted.trim().toLowerCase(Locale.ROOT));
+        if (!chosen.isEmpty()) {
+            order.add(chosen);
         }
         order.addAll(List.of("epoll", "nio"));
         for (String name : order) {
             Transport t = named(name);
             if (t != null) {
+                if (!chosen.isEmpty() && !name.equals(chosen)) {
+                    log.warn("LOOPGATE_TRANSPORT={}: {}; using {}", wanted, whyNot(chosen), name);
+                }
                 return t;
             }
         }
         throw new AssertionError("NIO is always available");
+    }
+
+    static String whyNot(String name) {
+        if (!NAMES.contains(name)) {
+            return "not one of " + String.join(", ", NAMES);
+        }
+        return name.equals("io_uring")
+                ? "io_uring cannot run here: " + IoUring.unavailabilityCause()
+                : name + " cannot run here";
     }
 
     /** The transport of that name, or null when it cannot run here (no native library, a kernel or seccomp refusal). */

@@ -37,6 +37,7 @@ class TransportTest {
         assertThat(Transport.best("nio").name()).isEqualTo("nio");
         assertThat(Transport.best(" NIO ").name()).isEqualTo("nio");
         assertThat(Transport.best("kqueue").name()).isEqualTo(best);
+        assertThat(Transport.whyNot("kqueue")).isEqualTo("not one of epoll, nio, io_uring");
         if (Transport.named("epoll") != null) {
             assertThat(Transport.best("epoll").name()).isEqualTo("epoll");
         }
