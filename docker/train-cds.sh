@@ -8,7 +8,7 @@ set -euo pipefail
 jar="$1" archive="$2" work="$(mktemp -d)"
 printf 'services:\n  web: http://127.0.0.1:9\ndocker: { enabled: true, endpoint: unix://%s/none.sock }\n' \
   "$work" > "$work/loopgate.yaml"
-java ${TRAIN_JAVA_OPTS:-} -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" serve \
+java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" serve \
   --config "$work/loopgate.yaml" --bind 127.0.0.1 --port 0 --state-dir "$work/state" >"$work/out" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do grep -q "ready in" "$work/out" && break; sleep 0.1; done

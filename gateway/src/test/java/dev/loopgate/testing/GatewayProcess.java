@@ -57,6 +57,11 @@ public final class GatewayProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));
+        return run(cmd, env);
+    }
+
+    /** The command with the caller's environment minus what would point the gateway elsewhere, plus {@code env}. */
+    private static GatewayProcess run(List<String> cmd, java.util.Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("LOOPGATE_CONFIG");
         pb.environment().remove("LOOPGATE_LISTEN");
@@ -72,11 +77,9 @@ public final class GatewayProcess implements AutoCloseable {
         Path repo = jar().toAbsolutePath().getParent().getParent().getParent();
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("loopgate").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("LOOPGATE_CONFIG");
-        pb.environment().remove("LOOPGATE_LISTEN");
-        pb.environment().put("LOOPGATE_JAVA_OPTS", ("-Dio.netty.leakDetection.level=paranoid " + javaOpts).trim());
-        return new GatewayProcess(pb.start());
+        return run(
+                cmd,
+                java.util.Map.of("LOOPGATE_JAVA_OPTS", ("-Dio.netty.leakDetection.level=paranoid " + javaOpts).trim()));
     }
 
     /** The JVM's own arguments (the launcher replaces itself with java, so this is that JVM). */
